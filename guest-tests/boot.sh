@@ -1,0 +1,28 @@
+#!/bin/bash
+# Boot Debian's kernel in minivmm with --cpus and --memory and check, inside
+# the guest, that it sees them, that the command line and an initrd file
+# arrived intact, and that the result comes back through the test-exit port.
+# Usage: boot.sh CPUS MEMORY_MIB [EXPECTED_CPUS]
+# (EXPECTED_CPUS differing from CPUS makes a deliberately failing guest.)
+. "$(dirname "$0")/lib.sh"
+cpus=$1
+mem_mib=$2
+expect_cpus=${3:-$cpus}
+
+head -c 1M /dev/urandom > "$GT_TMP/payload"
+sum=$(sha256sum "$GT_TMP/payload" | cut -d' ' -f1)
+token=tok$RANDOM$RANDOM
+build_initramfs "$GT_TMP/initrd" "$(dirname "$0")/init/boot-check.sh" \
+	--file "$GT_TMP/payload:/payload"
+
+cmdline="console=ttyS0 quiet panic=-1 token=$token expect.token=$token"
+cmdline="$cmdline expect.cpus=$expect_cpus expect.mem_mib=$mem_mib expect.payload_sha256=$sum"
+run_minivmm "$GT_TMP/log" --cpus "$cpus" --memory "${mem_mib}M" \
+	--initrd "$GT_TMP/initrd" --cmdline "$cmdline"
+rc=$?
+expect "minivmm exit status (the guest's verdict)" 0 "$rc"
+grep -q "guest result: 0" "$GT_TMP/log" && ok "guest printed its verdict" ||
+	not_ok "the guest did not print a passing verdict"
+grep -q "guest wrote 0 to the test-exit port" "$GT_TMP/log" && ok "stopped by the test-exit port" ||
+	not_ok "minivmm did not report the test-exit write"
+gt_finish

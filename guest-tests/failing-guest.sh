@@ -1,0 +1,19 @@
+#!/bin/bash
+# A guest whose check fails must make its test fail, for that reason: run
+# boot.sh with a guest told to expect 3 vCPUs while it has 2, and check
+# that the harness fails, that the guest's complaint is in the output, and
+# that minivmm returned the guest's verdict (1) from the test-exit port.
+. "$(dirname "$0")/lib.sh"
+out="$GT_TMP/out"
+bash "$(dirname "$0")/boot.sh" 2 512 3 > "$out" 2>&1
+rc=$?
+cat "$out"
+echo "--- checks on the run above:"
+[ "$rc" -ne 0 ] && ok "the harness failed (status $rc)" || not_ok "the harness passed a failing guest"
+grep -q "guest FAIL: nproc: expected '3', got '2'" "$out" && ok "the guest said why" ||
+	not_ok "the guest's complaint is missing"
+grep -q "guest wrote 1 to the test-exit port" "$out" && ok "minivmm took the guest's verdict" ||
+	not_ok "minivmm did not report the test-exit write of 1"
+grep -q "minivmm exit status (the guest's verdict): expected '0', got '1'" "$out" &&
+	ok "minivmm exited with the guest's verdict" || not_ok "minivmm's status was not the guest's 1"
+gt_finish

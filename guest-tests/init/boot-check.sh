@@ -1,0 +1,33 @@
+#!/bin/sh
+# Guest side of guest-tests/boot.sh: check what the kernel sees against the
+# expectations passed on the kernel command line, print one line per check,
+# and report through minivmm's test-exit port (0 pass, 1 fail).
+fail=0
+arg() { tr ' ' '\n' < /proc/cmdline | sed -n "s/^$1=//p"; }
+check() {
+	if [ "$2" = "$3" ]; then echo "guest ok: $1 ($3)"; else echo "guest FAIL: $1: expected '$2', got '$3'"; fail=1; fi
+}
+
+check "nproc" "$(arg expect.cpus)" "$(nproc)"
+check "online cpus" "0-$(($(arg expect.cpus) - 1))" "$(cat /sys/devices/system/cpu/online | sed 's/^0$/0-0/')"
+
+# MemTotal (KiB) is RAM less what the kernel keeps for itself; it must be
+# most of --memory, and more than fits below the 3 GiB hole when above it.
+mem_kib=$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)
+want_mib=$(arg expect.mem_mib)
+if [ "$mem_kib" -le $((want_mib * 1024)) ] && [ "$mem_kib" -ge $((want_mib * 1024 * 85 / 100)) ]; then
+	echo "guest ok: MemTotal $mem_kib KiB for $want_mib MiB"
+else
+	echo "guest FAIL: MemTotal $mem_kib KiB is not 85-100% of $want_mib MiB"
+	fail=1
+fi
+
+check "command line token" "$(arg expect.token)" "$(arg token)"
+check "initrd payload" "$(arg expect.payload_sha256)" "$(sha256sum /payload | cut -d' ' -f1)"
+check "PCI host bridge class" "0x060000" "$(cat /sys/bus/pci/devices/0000:00:00.0/class 2>/dev/null)"
+
+echo "guest result: $fail"
+# The test-exit port is 0x500: its value becomes minivmm's exit status.
+printf "\\$(printf '%03o' "$fail")" | dd of=/dev/port bs=1 seek=1280 count=1 2>/dev/null
+echo "guest FAIL: the test-exit port did not stop the VM"
+poweroff -f

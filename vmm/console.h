@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef MINIVMM_CONSOLE_H
+#define MINIVMM_CONSOLE_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <termios.h>
+
+#include "serial.h"
+
+struct vm;
+
+/*
+ * The guest's serial console: the 8250 UART at COM1 (IRQ 4) joined to
+ * minivmm's stdin and stdout. When stdin is a terminal it is put in raw
+ * mode (restored by console_stop, and by console_restore_terminal on a
+ * fatal signal) and Ctrl-A x quits; EOF on stdin never stops the guest.
+ */
+struct console {
+	struct vm *vm;
+	struct serial8250 uart;
+	pthread_mutex_t lock;		/* serialises the UART model */
+	pthread_cond_t rx_space;	/* the guest read from the UART */
+	int in_fd;
+	int out_fd;
+	int wake_fd;			/* eventfd: tells the thread to end */
+	bool in_is_tty;
+	bool raw;
+	struct termios saved;
+	bool escape;			/* the last byte was Ctrl-A */
+	bool stopping;
+	pthread_t thread;
+	bool thread_started;
+};
+
+/* Register the UART's ports; take the terminal into raw mode. */
+int console_init(struct console *con, struct vm *vm, int in_fd, int out_fd);
+
+/* Start forwarding stdin to the guest. */
+int console_start(struct console *con);
+
+/* Stop the stdin thread and restore the terminal. */
+void console_stop(struct console *con);
+
+#endif
