@@ -10,7 +10,7 @@
 #define CLI_MAX_VFIO_USER	8
 #define CLI_DEFAULT_MEMORY	(512ull << 20)
 #define CLI_DEFAULT_CMDLINE \
-	"console=ttyS0 reboot=k panic=-1 i8042.noaux i8042.nomux"
+	"console=ttyS0 reboot=k panic=-1"
 
 /* What the command line asks for; paths point into argv. */
 struct vmm_options {

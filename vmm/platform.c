@@ -8,6 +8,13 @@
 #include "vm.h"
 
 #define I8042_CMD_RESET_CPU	0xfe
+/*
+ * Status as read at 0x64: output buffer full, input buffer empty. Linux's
+ * i8042_flush() then drains 16 bytes and decides at once that there is no
+ * controller (instead of timing out on commands for a second), and its
+ * reboot path's kb_wait() sees the input buffer ready for the 0xFE.
+ */
+#define I8042_STATUS		0x01
 
 static uint64_t le_value(const uint8_t *data, unsigned int size)
 {
@@ -25,8 +32,9 @@ static void i8042_io(void *opaque, uint64_t offset, uint8_t *data,
 	struct platform *p = opaque;
 
 	if (!is_write) {
-		/* Status 0: output buffer empty, input buffer ready. */
 		memset(data, 0, size);
+		if (offset == 4)
+			data[0] = I8042_STATUS;
 		return;
 	}
 	/* offset 4 is the command port 0x64 (the range starts at 0x60). */
