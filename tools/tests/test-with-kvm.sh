@@ -54,6 +54,13 @@ inside=$("$wk" sh -c 'pwd -P; f=.with-kvm-test.$$; touch "$f" && rm "$f" && echo
 	python3 -c "import os,socket; socket.socket(socket.AF_UNIX).bind(os.environ[\"TMPDIR\"] + \"/s\"); print(\"bound\")"')
 check "same directory, writable, socket bound in TMPDIR" "$here rw bound" "$(echo $inside)"
 
+# Arguments and environment arrive intact, whatever they contain.
+nl='
+'
+got=$(WITH_KVM_TEST_VAR="x y$nl'z'" "$wk" sh -c 'printf "%s|" "$@" "$WITH_KVM_TEST_VAR"' sh "a b" "c${nl}d" "e'f" '$HOME' "*")
+want=$(printf "%s|" "a b" "c${nl}d" "e'f" '$HOME' "*" "x y$nl'z'")
+check "arguments and environment pass unchanged" "$want" "$got"
+
 "$wk" --cpus 0 true 2>/dev/null
 check "bad --cpus is a with-kvm error (125)" 125 $?
 
