@@ -18,6 +18,7 @@ build_initramfs "$GT_TMP/initrd" "$(dirname "$0")/init/boot-check.sh" \
 cmdline="console=ttyS0 quiet panic=-1 token=$token expect.token=$token"
 cmdline="$cmdline expect.cpus=$expect_cpus expect.mem_mib=$mem_mib expect.payload_sha256=$sum"
 run_minivmm "$GT_TMP/log" --cpus "$cpus" --memory "${mem_mib}M" \
+	--boot-timing --exit-stats \
 	--initrd "$GT_TMP/initrd" --cmdline "$cmdline"
 rc=$?
 expect "minivmm exit status (the guest's verdict)" 0 "$rc"
@@ -25,4 +26,9 @@ grep -q "guest result: 0" "$GT_TMP/log" && ok "guest printed its verdict" ||
 	not_ok "the guest did not print a passing verdict"
 grep -q "guest wrote 0 to the test-exit port" "$GT_TMP/log" && ok "stopped by the test-exit port" ||
 	not_ok "minivmm did not report the test-exit write"
+grep -Eq "minivmm: boot-timing: write 1 value 0x42 at [0-9]+\.[0-9]+ ms" "$GT_TMP/log" &&
+	ok "boot-timing write logged with its time" || not_ok "no boot-timing line"
+pio=$(sed -n 's/^minivmm: exits: pio  *\([0-9]*\)$/\1/p' "$GT_TMP/log")
+[ -n "$pio" ] && [ "$pio" -gt 0 ] && grep -q "minivmm: exits: total" "$GT_TMP/log" &&
+	ok "exit counters printed ($pio port I/O exits)" || not_ok "no exit counters"
 gt_finish

@@ -67,12 +67,11 @@ static int vm_create_vcpus(struct vm *vm)
 			strerror(errno));
 		return ret;
 	}
-	vm->vcpus = calloc(vm->opts->cpus, sizeof(*vm->vcpus));
+	vm->vcpus = calloc(vm->nr_vcpus, sizeof(*vm->vcpus));
 	if (!vm->vcpus) {
 		free(cpuid);
 		return -ENOMEM;
 	}
-	vm->nr_vcpus = vm->opts->cpus;
 	for (i = 0; i < vm->nr_vcpus; i++)
 		vm->vcpus[i].fd = -1;
 	for (i = 0; i < vm->nr_vcpus; i++) {
@@ -130,26 +129,23 @@ int vm_create(struct vm *vm, const struct vmm_options *opts,
 		return ret;
 	}
 
-	ret = kvm_vm_create(&vm->kvm, &why);
-	if (ret) {
-		fprintf(stderr, "minivmm: KVM: %s: %s\n", why, strerror(-ret));
-		goto fail;
-	}
+	/*
+	 * Everything that can be wrong with the user's input (sizes, files,
+	 * the kernel image) is found before /dev/kvm is opened: guest RAM is
+	 * a lazily allocated memfd and loading is plain memory copies.
+	 */
+	vm->nr_vcpus = opts->cpus;
 	ret = guest_ram_create(&vm->ram, opts->memory);
 	if (ret) {
 		fprintf(stderr, "minivmm: cannot allocate %llu MiB of guest RAM: %s\n",
 			(unsigned long long)(opts->memory >> 20),
-			ret == -EINVAL ? "too little memory for a guest" :
+			ret == -EINVAL ? "too little memory for a guest (minimum 64 MiB)" :
 			strerror(-ret));
 		goto fail;
 	}
-	ret = vm_map_ram(vm);
+	ret = loader_load_linux(vm, &entry);
 	if (ret)
 		goto fail;
-	ret = vm_create_vcpus(vm);
-	if (ret)
-		goto fail;
-
 	ret = pci_bus_init(&vm->pci, &vm->pio);
 	if (!ret)
 		ret = platform_init(&vm->platform, vm);
@@ -158,7 +154,16 @@ int vm_create(struct vm *vm, const struct vmm_options *opts,
 			strerror(-ret));
 		goto fail;
 	}
-	ret = loader_load_linux(vm, &entry);
+
+	ret = kvm_vm_create(&vm->kvm, &why);
+	if (ret) {
+		fprintf(stderr, "minivmm: KVM: %s: %s\n", why, strerror(-ret));
+		goto fail;
+	}
+	ret = vm_map_ram(vm);
+	if (ret)
+		goto fail;
+	ret = vm_create_vcpus(vm);
 	if (ret)
 		goto fail;
 	ret = vcpu_set_boot_entry(&vm->vcpus[0], &entry);
