@@ -9,8 +9,13 @@
 #define CLI_MAX_CPUS		254	/* MP table APIC ids; one is the IOAPIC's */
 #define CLI_MAX_VFIO_USER	8
 #define CLI_DEFAULT_MEMORY	(512ull << 20)
+/*
+ * acpi=off: the machine describes itself with an MP table (boot/mptable.h)
+ * and has no ACPI tables yet; without it Linux logs an "ACPI BIOS Error"
+ * while looking for them.
+ */
 #define CLI_DEFAULT_CMDLINE \
-	"console=ttyS0 reboot=k panic=-1"
+	"console=ttyS0 reboot=k panic=-1 acpi=off"
 
 /* What the command line asks for; paths point into argv. */
 struct vmm_options {
