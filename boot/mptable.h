@@ -5,15 +5,30 @@
 #include <stdint.h>
 
 /*
- * The Intel MultiProcessor Specification 1.4 tables, which tell Linux how
- * many CPUs there are, where the IOAPIC is and which IOAPIC pin each ISA
- * IRQ and PCI INTx uses. Written at X86_MPTABLE_ADDR in the BIOS area,
+ * The Intel MultiProcessor Specification 1.4 tables: how many CPUs there
+ * are, where the IOAPIC is, and which IOAPIC pin each ISA IRQ and each PCI
+ * INTx line arrives at. Written at X86_MPTABLE_ADDR, in the BIOS area
  * where Linux's smp_scan_config() finds the floating pointer.
+ *
+ * What the table says:
+ * - processors: APIC ids 0..nr_cpus-1, all enabled, 0 is the boot CPU;
+ * - buses: PCI bus 0 (MPTABLE_BUS_PCI) and ISA bus 1 (MPTABLE_BUS_ISA);
+ * - one IOAPIC, id MPTABLE_IOAPIC_ID(nr_cpus), at X86_IOAPIC_ADDR;
+ * - ISA IRQ n -> IOAPIC pin n for n = 0..15 except 2, edge/high as the
+ *   bus conforms (IRQ 2 is the 8259 cascade: no device raises it);
+ * - each PCI INTx of @pci_irqs -> its IOAPIC pin, active low, level;
+ * - ExtINT (the 8259) on LINT0 and NMI on LINT1 of every local APIC.
  */
 
-#define MPTABLE_MAX_PCI_IRQS	(32 * 4)
+#define MPTABLE_BUS_PCI		0
+#define MPTABLE_BUS_ISA		1
+#define MPTABLE_MAX_CPUS	254	/* 8-bit APIC ids; 255 = broadcast */
+#define MPTABLE_MAX_PCI_IRQS	(32 * 4)	/* every slot, every pin */
 
-/* A PCI interrupt line: device @slot's INTx @pin (1-4 = INTA-INTD). */
+/* The IOAPIC's APIC id: the first one after the CPUs'. */
+#define MPTABLE_IOAPIC_ID(nr_cpus) ((uint8_t)(nr_cpus))
+
+/* PCI bus 0 device @slot's INTx @pin (1-4 = INTA-INTD) is @ioapic_pin. */
 struct mptable_pci_irq {
 	uint8_t slot;
 	uint8_t pin;
@@ -21,24 +36,21 @@ struct mptable_pci_irq {
 };
 
 struct mptable_config {
-	unsigned int nr_cpus;		/* APIC ids 0..nr_cpus-1; 0 boots */
-	const struct mptable_pci_irq *pci_irqs;
+	unsigned int nr_cpus;
+	const struct mptable_pci_irq *pci_irqs;	/* may be NULL if none */
 	unsigned int nr_pci_irqs;
 };
 
-/* The IOAPIC's APIC id: the first one after the CPUs'. */
-#define MPTABLE_IOAPIC_ID(nr_cpus) ((uint8_t)(nr_cpus))
-
-#define MPTABLE_BUS_PCI		0
-#define MPTABLE_BUS_ISA		1
-
 /*
  * mptable_build - write the floating pointer and configuration table into
- * guest RAM (@ram is guest address 0, @ram_size bytes).
+ * guest RAM (@ram is guest-physical address 0, @ram_size bytes long).
  *
- * Returns 0; -EINVAL for no CPUs, more than 254 (APIC ids are 8-bit and
- * the IOAPIC needs one), or a PCI IRQ with a bad slot, pin or IOAPIC pin;
- * -ENOSPC if RAM does not reach the BIOS area or the table does not fit.
+ * Returns 0; -EINVAL for no CPUs or more than MPTABLE_MAX_CPUS, or a PCI
+ * IRQ with a slot above 31, a pin outside 1-4, an IOAPIC pin outside
+ * X86_IOAPIC_PCI_PIN_FIRST..X86_IOAPIC_NR_PINS-1 (pins 0-15 are the ISA
+ * IRQs') or a slot and pin listed twice; -ENOSPC if RAM does not reach
+ * the end of the table or the table does not fit in the BIOS area.
+ * Nothing is written on error.
  */
 int mptable_build(void *ram, uint64_t ram_size,
 		  const struct mptable_config *cfg);

@@ -4,6 +4,11 @@
 
 #include <stdint.h>
 
+/*
+ * Where guest RAM appears: all of it is one memfd, seen by the guest as at
+ * most two pieces, below the 32-bit MMIO hole and above 4 GiB.
+ */
+
 #define X86_MAX_RAM_REGIONS 2
 
 /* A piece of guest RAM: where the guest sees it, where it is in the memfd. */
@@ -15,10 +20,13 @@ struct x86_ram_region {
 
 /*
  * x86_ram_layout - split @ram_size bytes of guest RAM around the MMIO hole:
- * [0, min(size, hole start)) and, for the rest, [4 GiB, 4 GiB + rest).
+ * region 0 is [0, min(@ram_size, X86_MMIO_HOLE_START)) at memfd offset 0;
+ * region 1, only when RAM does not fit below the hole, is the rest at
+ * X86_HIGH_RAM_START, at memfd offset = size of region 0.
  *
- * Returns 0 with *@nr regions in @out; -EINVAL when @ram_size is below
- * X86_MIN_RAM or not a multiple of 4 KiB; -ERANGE above X86_MAX_RAM.
+ * Returns 0 with *@nr (1 or 2) regions in @out; -EINVAL when @ram_size is
+ * below X86_MIN_RAM or not a multiple of 4 KiB; -ERANGE when RAM would end
+ * above guest-physical X86_RAM_END_MAX. @out and @nr are untouched on error.
  */
 int x86_ram_layout(uint64_t ram_size,
 		   struct x86_ram_region out[X86_MAX_RAM_REGIONS],

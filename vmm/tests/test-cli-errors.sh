@@ -48,7 +48,7 @@ case_ "kernel is not a bzImage" 1 "not a bzImage" --kernel /etc/passwd
 case_ "boot protocol too old" 1 "older than 2.12" --kernel "$t/old"
 case_ "no 64-bit entry" 1 "XLF_KERNEL_64" --kernel "$t/no64"
 case_ "missing initrd" 1 "initrd '$t/nope': No such file or directory" --kernel "$kernel" --initrd "$t/nope"
-case_ "initrd does not fit" 1 "initrd does not fit" --kernel "$kernel" --initrd "$t/huge-initrd" --memory 512M
+case_ "initrd does not fit" 1 "initrd of 600 MiB does not fit" --kernel "$kernel" --initrd "$t/huge-initrd" --memory 512M
 case_ "too little memory" 1 "too little memory" --kernel "$kernel" --memory 16M
 case_ "kernel does not fit" 1 "too small for the kernel" --kernel "$kernel" --memory 64M
 case_ "command line too long" 1 "command line too long" --kernel "$kernel" --cmdline "$(head -c 3000 /dev/zero | tr '\0' a)"
