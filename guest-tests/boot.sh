@@ -16,7 +16,7 @@ build_initramfs "$GT_TMP/initrd" "$(dirname "$0")/init/boot-check.sh" \
 	--file "$GT_TMP/payload:/payload"
 
 # Not quiet: if a boot ever hangs, the log shows where.
-cmdline="console=ttyS0 panic=-1 token=$token expect.token=$token"
+cmdline="console=ttyS0 earlyprintk=serial,ttyS0,115200 panic=-1 token=$token expect.token=$token"
 cmdline="$cmdline expect.cpus=$expect_cpus expect.mem_mib=$mem_mib expect.payload_sha256=$sum"
 run_minivmm "$GT_TMP/log" --cpus "$cpus" --memory "${mem_mib}M" \
 	--boot-timing --exit-stats \

@@ -33,12 +33,45 @@ build_initramfs() {
 # run_minivmm LOG [minivmm args...]: boots through with-kvm; the guest's
 # console and minivmm's messages go to LOG (and to our stdout, live).
 # Returns minivmm's exit status.
+#
+# The nested environment is not perfectly reliable: a nested boot has twice
+# (in about 60 boots) hung before the guest printed its first byte, with
+# the test host busy, and QEMU's TCG has once crashed (SIGSEGV) while
+# starting the test host (see the note on issue 3). Such a boot, and only
+# such a boot, is tried once more, loudly: one that printed nothing for
+# GT_SILENT_LIMIT seconds, or whose test host never started the command.
+# Any boot that printed anything runs to its verdict or its time limit.
 run_minivmm() {
-	local log=$1
+	local log=$1 attempt pid tailer waited rc
 	shift
-	"$TOOLS/with-kvm" --timeout "${GT_TIMEOUT:-400}" -- \
-		"$MINIVMM" --kernel "$KERNEL" "$@" < /dev/null 2>&1 | tee "$log"
-	return "${PIPESTATUS[0]}"
+	for attempt in 1 2; do
+		: > "$log"
+		"$TOOLS/with-kvm" --timeout "${GT_TIMEOUT:-400}" -- \
+			"$MINIVMM" --kernel "$KERNEL" "$@" < /dev/null > "$log" 2>&1 &
+		pid=$!
+		tail -n +1 -f --pid="$pid" "$log" &
+		tailer=$!
+		waited=0
+		while kill -0 "$pid" 2>/dev/null; do
+			if [ ! -s "$log" ] && [ "$waited" -ge "${GT_SILENT_LIMIT:-150}" ]; then
+				echo "RETRY: the nested guest printed nothing in $waited s; stopping it (attempt $attempt)"
+				kill -TERM "$pid"
+				break
+			fi
+			sleep 1
+			waited=$((waited + 1))
+		done
+		wait "$pid"
+		rc=$?
+		wait "$tailer" 2>/dev/null
+		if [ "$rc" -eq 125 ] && grep -q "^with-kvm: the test host did not start" "$log"; then
+			echo "RETRY: the nested test host itself failed (attempt $attempt)"
+			continue
+		fi
+		[ -s "$log" ] && return "$rc"
+	done
+	echo "FAIL: the nested guest did not run, twice"
+	return 1
 }
 
 gt_finish() {
