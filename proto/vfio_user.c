@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Names of the vfio-user commands, for log lines. */
+#include "proto/vfio_user.h"
+
+const char *vu_command_name(unsigned int command)
+{
+	static const char *const names[VFIO_USER_COMMAND_MAX + 1] = {
+		[VFIO_USER_VERSION] = "VERSION",
+		[VFIO_USER_DMA_MAP] = "DMA_MAP",
+		[VFIO_USER_DMA_UNMAP] = "DMA_UNMAP",
+		[VFIO_USER_DEVICE_GET_INFO] = "DEVICE_GET_INFO",
+		[VFIO_USER_DEVICE_GET_REGION_INFO] = "DEVICE_GET_REGION_INFO",
+		[VFIO_USER_DEVICE_GET_REGION_IO_FDS] =
+			"DEVICE_GET_REGION_IO_FDS",
+		[VFIO_USER_DEVICE_GET_IRQ_INFO] = "DEVICE_GET_IRQ_INFO",
+		[VFIO_USER_DEVICE_SET_IRQS] = "DEVICE_SET_IRQS",
+		[VFIO_USER_REGION_READ] = "REGION_READ",
+		[VFIO_USER_REGION_WRITE] = "REGION_WRITE",
+		[VFIO_USER_DMA_READ] = "DMA_READ",
+		[VFIO_USER_DMA_WRITE] = "DMA_WRITE",
+		[VFIO_USER_DEVICE_RESET] = "DEVICE_RESET",
+		[VFIO_USER_REGION_WRITE_MULTI] = "REGION_WRITE_MULTI",
+		[VFIO_USER_DEVICE_FEATURE] = "DEVICE_FEATURE",
+		[VFIO_USER_MIG_DATA_READ] = "MIG_DATA_READ",
+		[VFIO_USER_MIG_DATA_WRITE] = "MIG_DATA_WRITE",
+	};
+
+	if (command > VFIO_USER_COMMAND_MAX || !names[command])
+		return "unknown";
+	return names[command];
+}

@@ -1,0 +1,404 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vfio-user framing: header, body and SCM_RIGHTS descriptors over a
+ * SOCK_STREAM UNIX socket (spec: "Header", "Socket").
+ */
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "proto/vu_msg.h"
+
+/* Control buffer with room for the most descriptors Linux passes. */
+union vu_cmsg_buf {
+	char buf[CMSG_SPACE(sizeof(int) * VU_MSG_MAX_FDS_LIMIT)];
+	struct cmsghdr align;
+};
+
+/* A deadline on CLOCK_MONOTONIC, or none. */
+struct deadline {
+	bool set;
+	struct timespec at;
+};
+
+static void deadline_init(struct deadline *d, int timeout_ms)
+{
+	d->set = timeout_ms >= 0;
+	if (!d->set)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &d->at);
+	d->at.tv_sec += timeout_ms / 1000;
+	d->at.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+	if (d->at.tv_nsec >= 1000000000L) {
+		d->at.tv_sec++;
+		d->at.tv_nsec -= 1000000000L;
+	}
+}
+
+/* Milliseconds left, rounded up; 0 once passed; -1 without deadline. */
+static int deadline_left_ms(const struct deadline *d)
+{
+	struct timespec now;
+	int64_t ns;
+
+	if (!d->set)
+		return -1;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ns = (int64_t)(d->at.tv_sec - now.tv_sec) * 1000000000LL +
+	     (d->at.tv_nsec - now.tv_nsec);
+	if (ns <= 0)
+		return 0;
+	if (ns / 1000000 >= INT_MAX)
+		return INT_MAX;
+	return (int)((ns + 999999) / 1000000);
+}
+
+/*
+ * Wait until @sock is ready for @events. Returns 0, -ETIMEDOUT when the
+ * deadline passed, or -errno of poll(). EINTR restarts the wait.
+ */
+static int wait_ready(int sock, short events, const struct deadline *d)
+{
+	struct pollfd pfd = { .fd = sock, .events = events };
+	int left, ret;
+
+	for (;;) {
+		left = deadline_left_ms(d);
+		if (left == 0)
+			return -ETIMEDOUT;
+		ret = poll(&pfd, 1, left);
+		if (ret > 0)
+			return 0;	/* readable, or an error recv reports */
+		if (ret == 0)
+			return -ETIMEDOUT;
+		if (errno != EINTR)
+			return -errno;
+	}
+}
+
+static void close_fds(int *fds, unsigned int nr)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++) {
+		if (fds[i] >= 0)
+			close(fds[i]);
+		fds[i] = -1;
+	}
+}
+
+int vu_msg_send(int sock, const struct vfio_user_header *hdr,
+		const void *body, size_t body_len,
+		const int *fds, unsigned int nr_fds)
+{
+	struct vfio_user_header h = *hdr;
+	union vu_cmsg_buf cbuf;
+	struct iovec iov[2] = {
+		{ .iov_base = &h, .iov_len = sizeof(h) },
+		{ .iov_base = (void *)body, .iov_len = body ? body_len : 0 },
+	};
+	struct msghdr mh = { .msg_iov = iov, .msg_iovlen = 2 };
+	struct deadline none = { .set = false };
+	size_t left;
+	ssize_t n;
+	int ret;
+
+	if (nr_fds > VU_MSG_MAX_FDS_LIMIT || (nr_fds && !fds))
+		return -EINVAL;
+	if (!body && body_len)
+		return -EINVAL;
+	if (body_len > UINT32_MAX - sizeof(h))
+		return -EMSGSIZE;
+	h.size = (uint32_t)(sizeof(h) + body_len);
+	left = h.size;
+
+	if (nr_fds) {
+		struct cmsghdr *c;
+
+		memset(&cbuf, 0, sizeof(cbuf));
+		mh.msg_control = cbuf.buf;
+		mh.msg_controllen = CMSG_SPACE(sizeof(int) * nr_fds);
+		c = CMSG_FIRSTHDR(&mh);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int) * nr_fds);
+		memcpy(CMSG_DATA(c), fds, sizeof(int) * nr_fds);
+	}
+
+	while (left) {
+		n = sendmsg(sock, &mh, MSG_NOSIGNAL);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK) {
+				ret = wait_ready(sock, POLLOUT, &none);
+				if (ret)
+					return ret;
+				continue;
+			}
+			return -errno;
+		}
+		/* The descriptors went with the first bytes. */
+		mh.msg_control = NULL;
+		mh.msg_controllen = 0;
+		left -= (size_t)n;
+		while (n > 0 && mh.msg_iovlen) {
+			if ((size_t)n >= mh.msg_iov->iov_len) {
+				n -= (ssize_t)mh.msg_iov->iov_len;
+				mh.msg_iov++;
+				mh.msg_iovlen--;
+			} else {
+				mh.msg_iov->iov_base =
+					(char *)mh.msg_iov->iov_base + n;
+				mh.msg_iov->iov_len -= (size_t)n;
+				n = 0;
+			}
+		}
+	}
+	return 0;
+}
+
+/* State of one vu_msg_recv() call. */
+struct rx {
+	int sock;
+	struct deadline dl;
+	size_t got;		/* bytes of the message read so far */
+	int fds[VU_MSG_MAX_FDS_LIMIT];
+	unsigned int nr_fds;
+	bool ctrunc;
+};
+
+/* Take the SCM_RIGHTS descriptors of @mh into @rx (all of them). */
+static void take_fds(struct rx *rx, struct msghdr *mh)
+{
+	struct cmsghdr *c;
+
+	for (c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
+		size_t n, i;
+		int fd;
+
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+			continue;
+		n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (i = 0; i < n; i++) {
+			memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(fd));
+			if (rx->nr_fds < VU_MSG_MAX_FDS_LIMIT)
+				rx->fds[rx->nr_fds++] = fd;
+			else
+				close(fd);
+		}
+	}
+}
+
+/*
+ * Read exactly @len bytes into @buf. Control data is accepted only while
+ * nothing of the message has been read. Returns 0, -ECONNRESET on EOF
+ * before the first byte of a message, -EPROTO on EOF after it or on
+ * truncated control data, -ETIMEDOUT (first byte) / -EPROTO (later) when
+ * the deadline passes, or -errno.
+ */
+static int read_full(struct rx *rx, void *buf, size_t len)
+{
+	union vu_cmsg_buf cbuf;
+	struct iovec iov;
+	struct msghdr mh;
+	size_t done = 0;
+	ssize_t n;
+	int ret, flags;
+
+	while (done < len) {
+		iov.iov_base = (char *)buf + done;
+		iov.iov_len = len - done;
+		memset(&mh, 0, sizeof(mh));
+		mh.msg_iov = &iov;
+		mh.msg_iovlen = 1;
+		flags = 0;
+		if (rx->got == 0) {
+			mh.msg_control = cbuf.buf;
+			mh.msg_controllen = sizeof(cbuf.buf);
+			flags |= MSG_CMSG_CLOEXEC;
+		}
+		if (rx->dl.set) {
+			ret = wait_ready(rx->sock, POLLIN, &rx->dl);
+			if (ret == -ETIMEDOUT && rx->got)
+				return -EPROTO;
+			if (ret)
+				return ret;
+			flags |= MSG_DONTWAIT;
+		}
+		n = recvmsg(rx->sock, &mh, flags);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK) {
+				if (rx->dl.set)
+					continue;
+				ret = wait_ready(rx->sock, POLLIN, &rx->dl);
+				if (ret)
+					return ret;
+				continue;
+			}
+			if (errno == ECONNRESET && rx->got)
+				return -EPROTO;
+			return -errno;
+		}
+		if (mh.msg_controllen)
+			take_fds(rx, &mh);
+		if (mh.msg_flags & MSG_CTRUNC)
+			rx->ctrunc = true;
+		if (n == 0)
+			return rx->got ? -EPROTO : -ECONNRESET;
+		done += (size_t)n;
+		rx->got += (size_t)n;
+		if (rx->ctrunc)
+			return -EPROTO;
+	}
+	return 0;
+}
+
+static int recv_msg(int sock, struct vu_msg *msg, size_t max_size,
+		    unsigned int max_fds, int timeout_ms)
+{
+	struct vfio_user_header hdr;
+	struct rx rx = { .sock = sock };
+	unsigned int i;
+	int ret;
+
+	memset(&msg->hdr, 0, sizeof(msg->hdr));
+	msg->body = NULL;
+	msg->body_len = 0;
+	msg->nr_fds = 0;
+	for (i = 0; i < VU_MSG_MAX_FDS_LIMIT; i++)
+		msg->fds[i] = -1;
+	if (max_size > VU_MSG_MAX_SIZE_LIMIT)
+		max_size = VU_MSG_MAX_SIZE_LIMIT;
+	if (max_fds > VU_MSG_MAX_FDS_LIMIT)
+		max_fds = VU_MSG_MAX_FDS_LIMIT;
+	deadline_init(&rx.dl, timeout_ms);
+
+	ret = read_full(&rx, &hdr, sizeof(hdr));
+	if (ret)
+		goto fail;
+	msg->hdr = hdr;
+
+	/* "Message size contains the size of the entire message". */
+	if (hdr.size < sizeof(hdr)) {
+		ret = -EPROTO;
+		goto fail;
+	}
+	if (hdr.size > max_size) {
+		ret = -EMSGSIZE;
+		goto fail;
+	}
+	msg->body_len = hdr.size - sizeof(hdr);
+	if (msg->body_len) {
+		msg->body = malloc(msg->body_len);
+		if (!msg->body) {
+			ret = -ENOMEM;
+			goto fail;
+		}
+		ret = read_full(&rx, msg->body, msg->body_len);
+		if (ret)
+			goto fail;
+	}
+	if (rx.nr_fds > max_fds) {
+		ret = -EPROTO;	/* consumed whole: the stream is in step */
+		goto fail;
+	}
+	memcpy(msg->fds, rx.fds, rx.nr_fds * sizeof(int));
+	msg->nr_fds = rx.nr_fds;
+	return 0;
+
+fail:
+	close_fds(rx.fds, rx.nr_fds);
+	free(msg->body);
+	msg->body = NULL;
+	msg->body_len = 0;
+	return ret;
+}
+
+int vu_msg_recv(int sock, struct vu_msg *msg, size_t max_size,
+		unsigned int max_fds)
+{
+	return recv_msg(sock, msg, max_size, max_fds, -1);
+}
+
+int vu_msg_recv_timeout(int sock, struct vu_msg *msg, size_t max_size,
+			unsigned int max_fds, int timeout_ms)
+{
+	return recv_msg(sock, msg, max_size, max_fds, timeout_ms);
+}
+
+void vu_msg_release(struct vu_msg *msg)
+{
+	close_fds(msg->fds, msg->nr_fds);
+	msg->nr_fds = 0;
+	free(msg->body);
+	msg->body = NULL;
+	msg->body_len = 0;
+}
+
+void vu_hdr_command(struct vfio_user_header *hdr, uint16_t msg_id,
+		    uint16_t command, int no_reply)
+{
+	memset(hdr, 0, sizeof(*hdr));
+	hdr->msg_id = msg_id;
+	hdr->command = command;
+	hdr->size = sizeof(*hdr);
+	hdr->flags = VFIO_USER_F_TYPE_COMMAND |
+		     (no_reply ? VFIO_USER_F_NO_REPLY : 0);
+}
+
+void vu_hdr_reply(struct vfio_user_header *hdr,
+		  const struct vfio_user_header *cmd)
+{
+	uint16_t id = cmd->msg_id, command = cmd->command;
+
+	memset(hdr, 0, sizeof(*hdr));
+	hdr->msg_id = id;
+	hdr->command = command;
+	hdr->size = sizeof(*hdr);
+	hdr->flags = VFIO_USER_F_TYPE_REPLY;
+}
+
+void vu_hdr_error(struct vfio_user_header *hdr,
+		  const struct vfio_user_header *cmd, int err)
+{
+	vu_hdr_reply(hdr, cmd);
+	hdr->flags |= VFIO_USER_F_ERROR;
+	hdr->error = (uint32_t)(err < 0 ? -(int64_t)err : err);
+}
+
+int vu_reply_errno(const struct vfio_user_header *reply)
+{
+	if (!vu_hdr_is_error(reply))
+		return 0;
+	if (reply->error == 0 || reply->error > 4095)
+		return -EIO;
+	return -(int)reply->error;
+}
+
+int vu_msg_send_reply(int sock, const struct vfio_user_header *cmd,
+		      const void *body, size_t body_len,
+		      const int *fds, unsigned int nr_fds)
+{
+	struct vfio_user_header h;
+
+	vu_hdr_reply(&h, cmd);
+	return vu_msg_send(sock, &h, body, body_len, fds, nr_fds);
+}
+
+int vu_msg_send_error(int sock, const struct vfio_user_header *cmd, int err)
+{
+	struct vfio_user_header h;
+
+	vu_hdr_error(&h, cmd, err);
+	return vu_msg_send(sock, &h, NULL, 0, NULL, 0);
+}

@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef MINIVMM_PROTO_VU_MSG_H
+#define MINIVMM_PROTO_VU_MSG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "proto/vfio_user.h"
+
+/*
+ * vfio-user framing over a connected SOCK_STREAM AF_UNIX socket: one
+ * message is a header, its body, and the file descriptors that travel as
+ * SCM_RIGHTS with its first bytes. Blocking or non-blocking sockets both
+ * work (EAGAIN waits in poll()). No threads, no state: one sender and one
+ * receiver per socket at a time is the caller's business.
+ */
+
+/* A received message. It owns its body and its fds. */
+struct vu_msg {
+	struct vfio_user_header hdr;
+	void *body;		/* hdr.size - 16 bytes, malloc'd; NULL if 0 */
+	size_t body_len;
+	unsigned int nr_fds;
+	int fds[VU_MSG_MAX_FDS_LIMIT];	/* set one to -1 to keep it */
+};
+
+/*
+ * vu_msg_send - send one message: @hdr with its size field replaced by
+ * 16 + @body_len, then @body_len bytes of @body, with @nr_fds descriptors
+ * of @fds attached to the first byte. Handles partial writes, EINTR and
+ * (for a non-blocking socket) EAGAIN. Never raises SIGPIPE.
+ *
+ * Returns 0; -EINVAL if @nr_fds > VU_MSG_MAX_FDS_LIMIT, -EMSGSIZE if the
+ * message would not fit the 32-bit size field; -EPIPE or -ECONNRESET if
+ * the peer is gone, or another -errno of sendmsg() or poll(). After a
+ * failure part of the message may have been sent: the connection is no
+ * longer usable.
+ */
+int vu_msg_send(int sock, const struct vfio_user_header *hdr,
+		const void *body, size_t body_len,
+		const int *fds, unsigned int nr_fds);
+
+/*
+ * vu_msg_recv - receive one whole message into @msg (whose previous
+ * contents are overwritten, not released): read the 16-byte header,
+ * check its size is at least 16 and at most @max_size (clamped to
+ * VU_MSG_MAX_SIZE_LIMIT) before reading anything else, then malloc and
+ * read the body. Descriptors are accepted (close-on-exec) only with the
+ * first bytes of the message; at most @max_fds (clamped to
+ * VU_MSG_MAX_FDS_LIMIT) of them.
+ *
+ * Returns 0 with @msg filled (release it with vu_msg_release()), or:
+ * -ECONNRESET  the peer closed the connection at a message boundary
+ *              (or reset it);
+ * -EPROTO      the peer closed it mid-message, the header's size is below
+ *              16, more than @max_fds descriptors came, or the control
+ *              data was truncated (MSG_CTRUNC);
+ * -EMSGSIZE    the header's size exceeds @max_size: the body is not read;
+ * -ENOMEM      no memory for the body;
+ * another -errno of recvmsg().
+ * On any error @msg holds no fd and no memory (every descriptor that
+ * arrived is closed) and @msg->hdr is the header if it was read (zeroes
+ * otherwise), so that a server may send an error reply. Only after the
+ * "too many fds" -EPROTO is the stream still in step (the whole message
+ * was consumed); after any other error close the connection.
+ */
+int vu_msg_recv(int sock, struct vu_msg *msg, size_t max_size,
+		unsigned int max_fds);
+
+/*
+ * vu_msg_recv_timeout - vu_msg_recv() that waits at most @timeout_ms
+ * milliseconds (< 0: forever) for the whole message. Returns as
+ * vu_msg_recv(), and -ETIMEDOUT when nothing of a message arrived in
+ * time: the stream is then in step and the call may be repeated. A peer
+ * that stops in the middle of a message gets -EPROTO when time runs out
+ * (the connection is then no longer usable).
+ */
+int vu_msg_recv_timeout(int sock, struct vu_msg *msg, size_t max_size,
+			unsigned int max_fds, int timeout_ms);
+
+/* Close the fds @msg still owns (those not set to -1), free its body. */
+void vu_msg_release(struct vu_msg *msg);
+
+/* The header of a command @command with @msg_id (size set by send). */
+void vu_hdr_command(struct vfio_user_header *hdr, uint16_t msg_id,
+		    uint16_t command, int no_reply);
+
+/* The header of a reply to @cmd: same msg_id and command, type reply. */
+void vu_hdr_reply(struct vfio_user_header *hdr,
+		  const struct vfio_user_header *cmd);
+
+/*
+ * The header of an error reply to @cmd: as vu_hdr_reply() plus the Error
+ * flag and @err (a positive errno; a negative one is negated). An error
+ * reply is the header only ("Header": "If an error occurs, the reply
+ * message must only include the reply header").
+ */
+void vu_hdr_error(struct vfio_user_header *hdr,
+		  const struct vfio_user_header *cmd, int err);
+
+/*
+ * vu_reply_errno - what a reply header says: 0 for success, else the
+ * negated errno it carries; -EIO when the Error flag comes with error 0
+ * (the spec allows it) or a value that is not an errno (above 4095).
+ */
+int vu_reply_errno(const struct vfio_user_header *reply);
+
+/* vu_msg_send() of a reply to @cmd / of an error reply to @cmd. */
+int vu_msg_send_reply(int sock, const struct vfio_user_header *cmd,
+		      const void *body, size_t body_len,
+		      const int *fds, unsigned int nr_fds);
+int vu_msg_send_error(int sock, const struct vfio_user_header *cmd, int err);
+
+#endif
