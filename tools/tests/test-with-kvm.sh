@@ -61,6 +61,20 @@ got=$(WITH_KVM_TEST_VAR="x y$nl'z'" "$wk" sh -c 'printf "%s|" "$@" "$WITH_KVM_TE
 want=$(printf "%s|" "a b" "c${nl}d" "e'f" '$HOME' "*" "x y$nl'z'")
 check "arguments and environment pass unchanged" "$want" "$got"
 
+# A test host that does not start the command in time is tried again,
+# loudly, and after the last attempt with-kvm fails with 125 (a test host
+# cannot boot in one second, so every attempt fails here; nested even
+# where /dev/kvm works, since only the test host can fail to start).
+err=$(WITH_KVM_START_LIMIT=1 "$wk" --mode nested touch .with-kvm-must-not-run 2>&1)
+rc=$?
+check "a test host that never starts the command is a with-kvm error (125)" 125 $rc
+n=$(echo "$err" | grep -c "the test host failed: it did not start the command in 1 s (attempt [123] of 3)")
+check "each failed start is reported" 3 "$n"
+echo "$err" | grep -q "did not start the command, 3 times" && echo "ok: final verdict printed" ||
+	{ echo "FAIL: no final verdict: $err"; fail=1; }
+[ ! -e .with-kvm-must-not-run ] && echo "ok: the command did not run" ||
+	{ echo "FAIL: the command ran"; rm -f .with-kvm-must-not-run; fail=1; }
+
 "$wk" --cpus 0 true 2>/dev/null
 check "bad --cpus is a with-kvm error (125)" 125 $?
 
