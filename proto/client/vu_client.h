@@ -1,0 +1,220 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef MINIVMM_PROTO_CLIENT_VU_CLIENT_H
+#define MINIVMM_PROTO_CLIENT_VU_CLIENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "proto/vfio_user.h"
+#include "proto/vu_validate.h"
+#include "proto/vu_version.h"
+#include "proto/vu_why.h"
+
+/*
+ * The vfio-user client: one connection to one device server, as minivmm
+ * and the tools use it. It speaks the spec's commands over proto/'s
+ * framing and hides what makes a client hard to get right:
+ *
+ * - Server-to-client DMA_READ/DMA_WRITE may arrive at any moment, also
+ *   between one of our requests and its reply ("VFIO_USER_DMA_READ").
+ *   A reader thread owned by the client receives everything the server
+ *   sends: it hands replies to the thread waiting for them (matched by
+ *   msg_id) and serves DMA_READ/DMA_WRITE through the dma_access
+ *   callback. With a negotiated twin socket they come on that socket
+ *   instead; the same thread serves both.
+ * - Calls are thread-safe: several threads (vCPUs) may have requests in
+ *   flight at once, each waits only for its own reply.
+ * - A dead or silent server is an error, never a hang: a reply that does
+ *   not come within the timeout, a reply that breaks the protocol, or the
+ *   socket closing marks the connection dead. Every waiting and later
+ *   call then fails at once with -ENOTCONN, and on_dead is called once
+ *   with the reason.
+ *
+ * Every function returns 0 (or what it documents) or a negative errno.
+ * An error reply from the server comes back as its errno (vu_reply_errno()).
+ * Nothing here prints: reasons are in vu_client_error() and @why.
+ */
+
+struct vu_client;
+
+struct vu_client_config {
+	/* Names the device in reasons ("…/blk.sock: no reply to …"). */
+	const char *name;
+	/* How long a request waits for its reply; 0 means 5000 ms. */
+	int timeout_ms;
+	/* The minor version we propose; 0 means VFIO_USER_MINOR. */
+	uint16_t minor;
+	/* Offer the twin_socket capability. */
+	bool twin_socket;
+
+	/*
+	 * Serves the server's DMA_READ (@write false: copy @len bytes at
+	 * guest address @addr into @buf) and DMA_WRITE (@write true: copy
+	 * @buf to @addr). Returns 0 or a negative errno, sent back as the
+	 * error reply (e.g. -EFAULT for an address outside guest memory).
+	 * Called from the reader thread. NULL: such requests get EFAULT.
+	 */
+	int (*dma_access)(void *opaque, uint64_t addr, void *buf,
+			  uint64_t len, bool write);
+	/* Called once, from any thread, when the connection dies. */
+	void (*on_dead)(void *opaque, const char *reason);
+	void *opaque;
+};
+
+/*
+ * vu_client_connect - connect to the server socket at @path, negotiate
+ * VERSION (we offer vu_caps_ours() plus twin_socket if asked) and start
+ * the reader thread. @cfg is copied. On failure @why says what went
+ * wrong, naming the socket: missing, refused, not a vfio-user server,
+ * version or capabilities it sent back that we cannot accept.
+ */
+int vu_client_connect(const char *path, const struct vu_client_config *cfg,
+		      struct vu_client **out, struct vu_why *why);
+
+/* As vu_client_connect() on an already connected socket @sock (taken). */
+int vu_client_attach(int sock, const struct vu_client_config *cfg,
+		     struct vu_client **out, struct vu_why *why);
+
+/*
+ * vu_client_close - stop the reader thread, close the socket(s), free
+ * everything. Calls still in flight in other threads must have returned.
+ * NULL is allowed.
+ */
+void vu_client_close(struct vu_client *c);
+
+/* The negotiated terms (minor, the server's capabilities as usable). */
+const struct vu_version *vu_client_session(const struct vu_client *c);
+
+/* The server's VERSION reply as it came, for tools that show it. */
+const struct vu_version *vu_client_server_version(const struct vu_client *c);
+
+/* Whether the twin socket is in use. */
+bool vu_client_twin_socket(const struct vu_client *c);
+
+/* NULL while the connection works; afterwards why it died. */
+const char *vu_client_error(const struct vu_client *c);
+
+/*
+ * vu_client_request - send any command (@command, @body of @len bytes,
+ * @nr_fds of @fds) and wait for its reply, checked by
+ * vu_validate_reply(). The reply is moved into @reply (release it with
+ * vu_msg_release()) whether it is a success or an error reply; the
+ * return value is vu_reply_errno() of it, or the local error. For
+ * commands the wrappers below do not cover (DEVICE_FEATURE,
+ * MIG_DATA_READ/WRITE, REGION_WRITE_MULTI) and for tests.
+ */
+int vu_client_request(struct vu_client *c, uint16_t command,
+		      const void *body, size_t len,
+		      const int *fds, unsigned int nr_fds,
+		      struct vu_msg *reply);
+
+/* DEVICE_GET_INFO: flags (VFIO_DEVICE_FLAGS_*), num_regions, num_irqs. */
+int vu_client_device_info(struct vu_client *c,
+			  struct vfio_user_device_info *info);
+
+/* One mmappable area of a region (sparse mmap capability). */
+struct vu_client_area {
+	uint64_t offset;	/* in the region */
+	uint64_t size;
+};
+
+/* DEVICE_GET_REGION_INFO, decoded. Release with vu_client_region_release(). */
+struct vu_client_region {
+	uint32_t index;
+	uint32_t flags;		/* VFIO_REGION_INFO_FLAG_* */
+	uint64_t size;
+	uint64_t fd_offset;	/* the reply's offset: where in fd it maps */
+	int fd;			/* -1 when the server sent none */
+	/*
+	 * The areas that may be mmapped. With FLAG_MMAP and a sparse
+	 * capability: its areas; with FLAG_MMAP and no sparse capability:
+	 * one area covering the region; otherwise none.
+	 */
+	unsigned int nr_areas;
+	struct vu_client_area *areas;
+	bool has_sparse;	/* the areas came from a sparse capability */
+	bool has_type;
+	uint32_t type, subtype;	/* VFIO_REGION_INFO_CAP_TYPE */
+};
+
+/*
+ * vu_client_region_info - DEVICE_GET_REGION_INFO of @index. Asks again
+ * with the argsz the server gives when its capability chain did not fit
+ * (spec: "Message sizes"). The fd, if any, is the caller's.
+ */
+int vu_client_region_info(struct vu_client *c, uint32_t index,
+			  struct vu_client_region *region);
+void vu_client_region_release(struct vu_client_region *region);
+
+/* DEVICE_GET_REGION_IO_FDS, decoded. Release with vu_client_io_fds_release(). */
+struct vu_client_io_fd {
+	struct vu_io_fd_entry e;	/* as sent; e.fd_index into fds */
+	int fd;				/* fds[e.fd_index] */
+};
+
+struct vu_client_io_fds {
+	uint32_t index;
+	uint32_t count;
+	struct vu_client_io_fd *entries;
+	unsigned int nr_fds;
+	int *fds;		/* the caller's; several entries may share one */
+};
+
+/*
+ * vu_client_region_io_fds - DEVICE_GET_REGION_IO_FDS of @index, asking
+ * again with the argsz the server needs. A server that does not
+ * implement the command (error reply EOPNOTSUPP/ENOSYS/EINVAL) gives
+ * that errno: the caller falls back to trapped writes.
+ */
+int vu_client_region_io_fds(struct vu_client *c, uint32_t index,
+			    struct vu_client_io_fds *io);
+void vu_client_io_fds_release(struct vu_client_io_fds *io);
+
+/* DEVICE_GET_IRQ_INFO of @index: flags (VFIO_IRQ_INFO_*) and count. */
+int vu_client_irq_info(struct vu_client *c, uint32_t index,
+		       struct vfio_user_irq_info *info);
+
+/*
+ * vu_client_set_irqs_eventfd - SET_IRQS DATA_EVENTFD | ACTION_TRIGGER of
+ * vectors @start..@start+@count-1 of @index, one fd each (-1 removes a
+ * vector's fd); @count 0 disables the whole index (DATA_NONE). Sends the
+ * fds in as many messages as the server's max_msg_fds requires.
+ */
+int vu_client_set_irqs_eventfd(struct vu_client *c, uint32_t index,
+			       uint32_t start, uint32_t count, const int *fds);
+
+/*
+ * vu_client_set_irqs - the general SET_IRQS: @flags as in linux/vfio.h
+ * (one DATA_*, one ACTION_*), with @data of @count bytes for DATA_BOOL
+ * or @count fds for DATA_EVENTFD (in one message).
+ */
+int vu_client_set_irqs(struct vu_client *c, uint32_t index, uint32_t flags,
+		       uint32_t start, uint32_t count,
+		       const uint8_t *data, const int *fds);
+
+/*
+ * vu_client_region_read / _write - REGION_READ/REGION_WRITE of @count
+ * bytes at @offset of region @index, split into pieces of the server's
+ * max_data_xfer_size. A short reply is -EPROTO (the connection dies).
+ */
+int vu_client_region_read(struct vu_client *c, uint32_t index,
+			  uint64_t offset, void *buf, size_t count);
+int vu_client_region_write(struct vu_client *c, uint32_t index,
+			   uint64_t offset, const void *buf, size_t count);
+
+/*
+ * vu_client_dma_map - DMA_MAP of [@iova, @iova+@size) with @prot
+ * (VFIO_USER_DMA_MAP_FLAG_READ|WRITE). With @fd >= 0 the server may mmap
+ * @fd at @fd_offset; with -1 it must use DMA_READ/DMA_WRITE.
+ */
+int vu_client_dma_map(struct vu_client *c, uint64_t iova, uint64_t size,
+		      int fd, uint64_t fd_offset, uint32_t prot);
+
+/* DMA_UNMAP of exactly an earlier map. */
+int vu_client_dma_unmap(struct vu_client *c, uint64_t iova, uint64_t size);
+
+/* DEVICE_RESET. */
+int vu_client_reset(struct vu_client *c);
+
+#endif
