@@ -61,14 +61,26 @@
 #define X86_KVM_IDENTITY_MAP_ADDR 0xfffbc000ull	/* 1 page, Intel VMX only */
 #define X86_KVM_TSS_ADDR	0xfffbd000ull	/* 3 pages, Intel VMX only */
 
+/*
+ * 64-bit PCI BARs go to a window just above the end of RAM (and above
+ * 4 GiB), aligned to 1 GiB: low enough to stay inside the guest's
+ * physical address width (QEMU's TCG CPUs have 40 bits), large enough
+ * for several devices with large prefetchable BARs.
+ */
+#define X86_PCI_MMIO64_ALIGN	(1ull << 30)
+#define X86_PCI_MMIO64_SIZE	(64ull << 30)
+
+/* PCI I/O BARs: the upper quarter of the 64 KiB port space, as on a PC. */
+#define X86_PCI_PIO_START	0xc000ull
+#define X86_PCI_PIO_END		0x10000ull	/* exclusive */
+
 /* RAM that does not fit below the hole continues here. */
 #define X86_HIGH_RAM_START	0x100000000ull
 
 /*
  * Guest RAM size limits. The minimum only keeps the boot structures and a
  * small kernel apart; whether a given kernel's init_size and initrd fit is
- * checked when they are loaded. Above X86_RAM_END_MAX (a guest-physical
- * address) come 64-bit PCI BARs.
+ * checked when they are loaded.
  */
 #define X86_MIN_RAM		(64ull << 20)
 #define X86_RAM_END_MAX		(1ull << 40)
