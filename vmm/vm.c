@@ -2,7 +2,6 @@
 #include "vm.h"
 
 #include <errno.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -119,14 +118,20 @@ int vm_create(struct vm *vm, const struct vmm_options *opts,
 	vm->kvm.kvm_fd = vm->kvm.vm_fd = -1;
 	vm->ram.memfd = -1;
 	vm->console.wake_fd = -1;
+	vm->events.epfd = -1;
 	pthread_mutex_init(&vm->stop_lock, NULL);
 	io_bus_init(&vm->pio, "port");
 	io_bus_init(&vm->mmio, "mmio");
-	vm->stop_fd = eventfd(0, EFD_CLOEXEC);
+	vm->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (vm->stop_fd < 0) {
 		ret = -errno;
 		fprintf(stderr, "minivmm: eventfd: %s\n", strerror(errno));
 		return ret;
+	}
+	ret = event_loop_init(&vm->events);
+	if (ret) {
+		fprintf(stderr, "minivmm: epoll: %s\n", strerror(-ret));
+		goto fail;
 	}
 
 	/*
@@ -190,11 +195,33 @@ static void vm_kick_handler(int sig)
 	(void)sig;
 }
 
+/* The stop eventfd: vm_request_stop() wrote it; vm_stopping() is set. */
+static void vm_stop_event(struct event_source *src, uint32_t events)
+{
+	uint64_t v;
+
+	(void)events;
+	if (read(src->fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
+		return;
+}
+
+static void vm_signal_event(struct event_source *src, uint32_t events)
+{
+	struct vm *vm = src->opaque;
+	struct signalfd_siginfo si;
+
+	(void)events;
+	if (read(src->fd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+		vm_request_stop(vm, 128 + (int)si.ssi_signo,
+				"stopped by signal %s",
+				strsignal((int)si.ssi_signo));
+}
+
 int vm_run(struct vm *vm)
 {
+	struct event_source stop_src, signal_src;
 	struct sigaction sa;
 	sigset_t stop_signals;
-	struct pollfd fds[2];
 	unsigned int i;
 	int sfd, ret;
 
@@ -214,9 +241,19 @@ int vm_run(struct vm *vm)
 	sigaddset(&stop_signals, VCPU_KICK_SIGNAL);
 	pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
 	sigdelset(&stop_signals, VCPU_KICK_SIGNAL);
-	sfd = signalfd(-1, &stop_signals, SFD_CLOEXEC);
+	sfd = signalfd(-1, &stop_signals, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (sfd < 0) {
 		fprintf(stderr, "minivmm: signalfd: %s\n", strerror(errno));
+		return 1;
+	}
+	stop_src = (struct event_source){ .fd = vm->stop_fd, .fn = vm_stop_event, .opaque = vm };
+	signal_src = (struct event_source){ .fd = sfd, .fn = vm_signal_event, .opaque = vm };
+	ret = event_loop_add(&vm->events, &stop_src);
+	if (!ret)
+		ret = event_loop_add(&vm->events, &signal_src);
+	if (ret) {
+		fprintf(stderr, "minivmm: epoll: %s\n", strerror(-ret));
+		close(sfd);
 		return 1;
 	}
 
@@ -227,19 +264,15 @@ int vm_run(struct vm *vm)
 		vm_request_stop(vm, 1, "cannot start threads: %s",
 				strerror(-ret));
 
-	fds[0] = (struct pollfd){ .fd = vm->stop_fd, .events = POLLIN };
-	fds[1] = (struct pollfd){ .fd = sfd, .events = POLLIN };
 	while (!vm_stopping(vm)) {
-		struct signalfd_siginfo si;
-
-		if (poll(fds, 2, -1) < 0 && errno != EINTR)
+		ret = event_loop_run_once(&vm->events, -1);
+		if (ret < 0) {
+			vm_request_stop(vm, 1, "epoll_wait: %s", strerror(-ret));
 			break;
-		if (fds[1].revents &&
-		    read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
-			vm_request_stop(vm, 128 + (int)si.ssi_signo,
-					"stopped by signal %s",
-					strsignal((int)si.ssi_signo));
+		}
 	}
+	event_loop_del(&vm->events, &stop_src);
+	event_loop_del(&vm->events, &signal_src);
 	close(sfd);
 
 	for (i = 0; i < vm->nr_vcpus; i++)
@@ -267,6 +300,7 @@ void vm_destroy(struct vm *vm)
 	}
 	kvm_vm_destroy(&vm->kvm);
 	guest_ram_destroy(&vm->ram);
+	event_loop_destroy(&vm->events);
 	if (vm->stop_fd >= 0)
 		close(vm->stop_fd);
 	vm->stop_fd = -1;

@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "console.h"
+#include "event_loop.h"
 #include "exit_stats.h"
 #include "guest_ram.h"
 #include "io_bus.h"
@@ -45,6 +46,7 @@ struct vm {
 	atomic_bool stopping;
 	int exit_status;
 	int stop_fd;			/* eventfd the main thread waits on */
+	struct event_loop events;	/* the main thread's loop */
 };
 
 /*
