@@ -3,12 +3,17 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/kvm.h>
+#include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "boot/x86_layout.h"
+
+#define BITS_PER_LONG	(sizeof(unsigned long) * CHAR_BIT)
 
 static int kvm_check_cap(struct kvm_vm *vm, long cap)
 {
@@ -57,6 +62,21 @@ int kvm_vm_create(struct kvm_vm *vm, const char **why)
 	if (ret <= 0)
 		ret = kvm_check_cap(vm, KVM_CAP_NR_VCPUS);
 	vm->max_vcpus = ret > 0 ? (unsigned int)ret : 1;
+
+	/*
+	 * Slot ids are 0 .. KVM_CAP_NR_MEMSLOTS - 1 (api.rst,
+	 * KVM_SET_USER_MEMORY_REGION); older kernels had 32.
+	 */
+	ret = kvm_check_cap(vm, KVM_CAP_NR_MEMSLOTS);
+	vm->max_slots = ret > 0 ? (unsigned int)ret : 32;
+	vm->slot_map = calloc((vm->max_slots + BITS_PER_LONG - 1) /
+			      BITS_PER_LONG, sizeof(unsigned long));
+	if (!vm->slot_map) {
+		*why = "cannot allocate the memory slot map";
+		ret = -ENOMEM;
+		goto fail;
+	}
+	pthread_mutex_init(&vm->slot_lock, NULL);
 
 	vm->vcpu_mmap_size = ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
 	if (vm->vcpu_mmap_size <= 0) {
@@ -110,22 +130,109 @@ void kvm_vm_destroy(struct kvm_vm *vm)
 	if (vm->kvm_fd >= 0)
 		close(vm->kvm_fd);
 	vm->vm_fd = vm->kvm_fd = -1;
+	if (vm->slot_map) {
+		pthread_mutex_destroy(&vm->slot_lock);
+		free(vm->slot_map);
+		vm->slot_map = NULL;
+	}
+	vm->nr_slots = 0;
+}
+
+static bool slot_in_use(const struct kvm_vm *vm, unsigned int slot)
+{
+	return vm->slot_map[slot / BITS_PER_LONG] &
+	       (1ul << (slot % BITS_PER_LONG));
+}
+
+static void slot_mark(struct kvm_vm *vm, unsigned int slot, bool used)
+{
+	unsigned long bit = 1ul << (slot % BITS_PER_LONG);
+
+	if (used)
+		vm->slot_map[slot / BITS_PER_LONG] |= bit;
+	else
+		vm->slot_map[slot / BITS_PER_LONG] &= ~bit;
+}
+
+/* Lowest free slot id, or -ENOSPC. Called with slot_lock held. */
+static int slot_find_free(const struct kvm_vm *vm)
+{
+	unsigned int i;
+
+	for (i = 0; i < vm->max_slots; i += BITS_PER_LONG) {
+		unsigned long used = vm->slot_map[i / BITS_PER_LONG];
+		unsigned int slot;
+
+		if (used == ~0ul)
+			continue;
+		slot = i + (unsigned int)__builtin_ctzl(~used);
+		return slot < vm->max_slots ? (int)slot : -ENOSPC;
+	}
+	return -ENOSPC;
+}
+
+int kvm_vm_memslot_add(struct kvm_vm *vm, uint64_t gpa, uint64_t size,
+		       void *hva, uint32_t flags, unsigned int *slot)
+{
+	uint64_t page_mask = (uint64_t)sysconf(_SC_PAGESIZE) - 1;
+	struct kvm_userspace_memory_region region = {
+		.flags = flags,
+		.guest_phys_addr = gpa,
+		.memory_size = size,
+		.userspace_addr = (uintptr_t)hva,
+	};
+	int ret;
+
+	if (!size || ((gpa | size | (uintptr_t)hva) & page_mask) ||
+	    gpa + size < gpa)
+		return -EINVAL;
+	if (!vm->slot_map)
+		return -EBADF;
+
+	pthread_mutex_lock(&vm->slot_lock);
+	ret = slot_find_free(vm);
+	if (ret < 0)
+		goto out;
+	region.slot = (uint32_t)ret;
+	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0) {
+		ret = -errno;
+		goto out;
+	}
+	slot_mark(vm, region.slot, true);
+	vm->nr_slots++;
+	if (slot)
+		*slot = region.slot;
+	ret = 0;
+out:
+	pthread_mutex_unlock(&vm->slot_lock);
+	return ret;
+}
+
+int kvm_vm_memslot_remove(struct kvm_vm *vm, unsigned int slot)
+{
+	/* api.rst, KVM_SET_USER_MEMORY_REGION: memory_size 0 deletes it. */
+	struct kvm_userspace_memory_region region = { .slot = slot };
+	int ret = 0;
+
+	if (!vm->slot_map)
+		return -EBADF;
+	pthread_mutex_lock(&vm->slot_lock);
+	if (slot >= vm->max_slots || !slot_in_use(vm, slot)) {
+		ret = -ENOENT;
+	} else if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0) {
+		ret = -errno;
+	} else {
+		slot_mark(vm, slot, false);
+		vm->nr_slots--;
+	}
+	pthread_mutex_unlock(&vm->slot_lock);
+	return ret;
 }
 
 int kvm_vm_add_memory(struct kvm_vm *vm, uint64_t gpa, uint64_t size,
 		      void *hva)
 {
-	struct kvm_userspace_memory_region region = {
-		.slot = vm->nr_slots,
-		.guest_phys_addr = gpa,
-		.memory_size = size,
-		.userspace_addr = (uintptr_t)hva,
-	};
-
-	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0)
-		return -errno;
-	vm->nr_slots++;
-	return 0;
+	return kvm_vm_memslot_add(vm, gpa, size, hva, 0, NULL);
 }
 
 int kvm_vm_irq_line(struct kvm_vm *vm, unsigned int gsi, int level)

@@ -9,7 +9,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "boot/mptable.h"
 #include "vm.h"
 
 #define LOADER_MAX_FILE (4ull << 30)
@@ -75,7 +74,6 @@ int loader_load_linux(struct vm *vm, struct x86_boot_entry *entry)
 	const struct guest_ram_region *low = &vm->ram.regions[0];
 	struct x86_ram_region regions[GUEST_RAM_MAX_REGIONS];
 	struct x86_boot_params params;
-	struct mptable_config mp;
 	void *kernel = NULL, *initrd = NULL;
 	size_t kernel_len = 0, initrd_len = 0;
 	const char *why = NULL;
@@ -114,13 +112,6 @@ int loader_load_linux(struct vm *vm, struct x86_boot_entry *entry)
 			why ? why : strerror(-ret));
 		goto out;
 	}
-
-	memset(&mp, 0, sizeof(mp));
-	mp.nr_cpus = vm->nr_vcpus;
-	ret = mptable_build(low->hva, low->size, &mp);
-	if (ret)
-		fprintf(stderr, "minivmm: cannot build the MP table: %s\n",
-			strerror(-ret));
 out:
 	free(kernel);
 	free(initrd);

@@ -9,7 +9,8 @@ struct vm;
 /*
  * loader_load_linux - read the kernel (and initrd) named in the options and
  * lay out the guest for the 64-bit boot protocol: kernel, initrd, command
- * line, zero page, page tables, GDT and MP table in guest RAM.
+ * line, zero page, page tables and GDT in guest RAM (the MP table comes
+ * later, from vm.c, once the PCI devices are known).
  *
  * On failure prints one line naming the file and the problem, and returns
  * -errno.

@@ -27,11 +27,6 @@ int main(int argc, char **argv)
 	default:
 		return 2;
 	}
-	if (opts.nr_vfio_user) {
-		fprintf(stderr, "minivmm: --vfio-user %s: vfio-user devices are not yet supported\n",
-			opts.vfio_user[0]);
-		return 2;
-	}
 	if (vm_create(&vm, &opts, &start))
 		return 1;
 	status = vm_run(&vm);

@@ -11,8 +11,12 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include "boot/mptable.h"
+#include "boot/x86_layout.h"
 #include "loader.h"
+#include "pci_alloc.h"
 #include "vcpu.h"
+#include "vfio_user_dev.h"
 
 double vm_elapsed_ms(const struct vm *vm)
 {
@@ -105,6 +109,71 @@ static int vm_map_ram(struct vm *vm)
 	return 0;
 }
 
+/*
+ * The guest's physical address width we plan BARs for: QEMU's TCG CPUs
+ * (the nested test host) have 40 bits, some Intel client parts 39.
+ */
+#define VM_PHYS_LIMIT	(1ull << 39)
+
+void vm_pci_windows(const struct vm *vm, struct pci_alloc_windows *w)
+{
+	const struct guest_ram_region *last =
+		&vm->ram.regions[vm->ram.nr_regions - 1];
+
+	pci_alloc_x86_windows(last->gpa + last->size, VM_PHYS_LIMIT, w);
+}
+
+/*
+ * Attach every --vfio-user device, slot 1 upwards in command-line order,
+ * then place their BARs, as firmware would before the guest runs.
+ */
+static int vm_attach_devices(struct vm *vm)
+{
+	struct pci_alloc_windows w;
+	unsigned int i;
+	int ret;
+
+	vm_pci_windows(vm, &w);
+	ret = pci_space_init(&vm->pci_space, &vm->pio, &vm->mmio,
+			     w.io.start, w.io.end, w.mem32.start, w.mem32.end,
+			     w.mem64.start, w.mem64.end);
+	if (ret) {
+		fprintf(stderr, "minivmm: cannot claim the PCI windows: %s\n",
+			strerror(-ret));
+		return ret;
+	}
+	vm->pci_space_ready = true;
+	for (i = 0; i < vm->opts->nr_vfio_user; i++) {
+		ret = vfio_user_dev_attach(vm, vm->opts->vfio_user[i], i + 1,
+					   &vm->devs[i]);
+		if (ret)
+			return ret;
+		vm->nr_devs++;
+	}
+	if (!vm->nr_devs)
+		return 0;
+	return vfio_user_dev_assign_bars(vm, vm->devs, vm->nr_devs);
+}
+
+/* The MP table, once the devices' INTx lines are known. */
+static int vm_write_mptable(struct vm *vm)
+{
+	struct mptable_pci_irq irqs[CLI_MAX_VFIO_USER];
+	const struct guest_ram_region *low = &vm->ram.regions[0];
+	struct mptable_config mp = { .nr_cpus = vm->nr_vcpus, .pci_irqs = irqs };
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < vm->nr_devs; i++)
+		if (vfio_user_dev_intx(vm->devs[i], &irqs[mp.nr_pci_irqs]))
+			mp.nr_pci_irqs++;
+	ret = mptable_build(low->hva, low->size, &mp);
+	if (ret)
+		fprintf(stderr, "minivmm: cannot build the MP table: %s\n",
+			strerror(-ret));
+	return ret;
+}
+
 int vm_create(struct vm *vm, const struct vmm_options *opts,
 	      const struct timespec *start_time)
 {
@@ -166,6 +235,18 @@ int vm_create(struct vm *vm, const struct vmm_options *opts,
 		goto fail;
 	}
 	ret = vm_map_ram(vm);
+	if (ret)
+		goto fail;
+	ret = kvm_irq_init(&vm->irq, vm->kvm.vm_fd);
+	if (ret) {
+		fprintf(stderr, "minivmm: KVM interrupt routing: %s\n",
+			strerror(-ret));
+		goto fail;
+	}
+	vm->irq_ready = true;
+	ret = vm_attach_devices(vm);
+	if (!ret)
+		ret = vm_write_mptable(vm);
 	if (ret)
 		goto fail;
 	ret = vm_create_vcpus(vm);
@@ -298,6 +379,15 @@ void vm_destroy(struct vm *vm)
 		free(vm->vcpus);
 		vm->vcpus = NULL;
 	}
+	for (i = 0; i < vm->nr_devs; i++)
+		vfio_user_dev_detach(vm->devs[i]);
+	vm->nr_devs = 0;
+	if (vm->pci_space_ready)
+		pci_space_destroy(&vm->pci_space);
+	vm->pci_space_ready = false;
+	if (vm->irq_ready)
+		kvm_irq_destroy(&vm->irq);
+	vm->irq_ready = false;
 	kvm_vm_destroy(&vm->kvm);
 	guest_ram_destroy(&vm->ram);
 	event_loop_destroy(&vm->events);

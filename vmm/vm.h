@@ -13,11 +13,14 @@
 #include "exit_stats.h"
 #include "guest_ram.h"
 #include "io_bus.h"
+#include "kvm_irq.h"
 #include "kvm_vm.h"
 #include "pci.h"
+#include "pci_space.h"
 #include "platform.h"
 
 struct vcpu;
+struct vfio_user_dev;
 
 /*
  * The machine: everything one guest needs, passed to every module that
@@ -29,6 +32,8 @@ struct vm {
 	struct timespec start_time;	/* when minivmm started (monotonic) */
 
 	struct kvm_vm kvm;
+	struct kvm_irq irq;		/* GSI routes and irqfds */
+	bool irq_ready;
 	struct guest_ram ram;
 	struct io_bus pio;
 	struct io_bus mmio;
@@ -39,6 +44,10 @@ struct vm {
 
 	struct console console;
 	struct pci_bus pci;
+	struct pci_space pci_space;	/* where BARs are decoded */
+	bool pci_space_ready;
+	struct vfio_user_dev *devs[CLI_MAX_VFIO_USER];
+	unsigned int nr_devs;
 	struct platform platform;
 
 	/* Stopping: the first vm_request_stop() decides the exit status. */
@@ -78,6 +87,11 @@ static inline bool vm_stopping(struct vm *vm)
 {
 	return atomic_load(&vm->stopping);
 }
+
+struct pci_alloc_windows;
+
+/* The PCI windows of this machine (they depend on the size of RAM). */
+void vm_pci_windows(const struct vm *vm, struct pci_alloc_windows *w);
 
 /* Milliseconds since minivmm started. */
 double vm_elapsed_ms(const struct vm *vm);

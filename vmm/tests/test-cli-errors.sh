@@ -56,7 +56,10 @@ case_ "bad memory size" 2 "--memory 'lots' is not a size" --kernel "$kernel" --m
 case_ "zero cpus" 2 "--cpus must be a number from 1 to 254, not '0'" --kernel "$kernel" --cpus 0
 case_ "too many cpus" 2 "not '300'" --kernel "$kernel" --cpus 300
 case_ "unknown option" 2 "unknown option '--frobnicate'" --kernel "$kernel" --frobnicate
-case_ "vfio-user not yet" 2 "not yet supported" --kernel "$kernel" --vfio-user /run/x.sock
+nine=""
+for i in 1 2 3 4 5 6 7 8 9; do nine="$nine --vfio-user /run/dev$i.sock"; done
+# shellcheck disable=SC2086
+case_ "too many devices" 2 "at most 8 --vfio-user devices" --kernel "$kernel" $nine
 
 "$minivmm" --help > "$t/help" 2>&1
 if [ $? -eq 0 ] && grep -q -- "--kernel PATH" "$t/help" && grep -q "Ctrl-A x" "$t/help"; then
