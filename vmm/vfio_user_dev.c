@@ -146,6 +146,38 @@ static void vud_free(struct vfio_user_dev *dev)
 	free(dev);
 }
 
+/*
+ * Say once what this device does not offer and what minivmm does instead,
+ * so that a device author knows which fast path their server misses.
+ */
+static void vud_report_fallbacks(struct vfio_user_dev *dev)
+{
+	const struct vu_version *v = vu_client_session(dev->client);
+	char line[400] = "";
+	size_t len = 0;
+	bool mmap = false, iofd = false;
+	unsigned int i;
+
+	for (i = 0; i < PCI_BAR_NR; i++) {
+		mmap |= dev->bar[i].nr_pieces > 0;
+		iofd |= dev->bar[i].nr_ioeventfds > 0;
+	}
+#define NOTE(...) (len += (size_t)snprintf(line + len, len < sizeof(line) ? sizeof(line) - len : 0, __VA_ARGS__))
+	if (!mmap)
+		NOTE("; offers no mmappable area (every BAR access exits to minivmm)");
+	if (!iofd)
+		NOTE("; offers no ioeventfd (doorbell writes exit to minivmm)");
+	if (!dev->msix_ready && !dev->msi_ready)
+		NOTE("; no MSI-X or MSI (INTx only)");
+	if (!vu_client_twin_socket(dev->client))
+		NOTE("; no twin socket (its DMA requests share the main socket)");
+	if (v->minor < VFIO_USER_MINOR)
+		NOTE("; speaks protocol 0.%u", v->minor);
+#undef NOTE
+	if (len)
+		fprintf(stderr, "minivmm: vfio-user %s: fallbacks%s\n", dev->name, line);
+}
+
 int vfio_user_dev_attach(struct vm *vm, const char *path, unsigned int slot,
 			 struct vfio_user_dev **out)
 {
@@ -227,6 +259,7 @@ int vfio_user_dev_attach(struct vm *vm, const char *path, unsigned int slot,
 			path, slot, strerror(-ret));
 		goto fail;
 	}
+	vud_report_fallbacks(dev);
 	*out = dev;
 	return 0;
 fail:
