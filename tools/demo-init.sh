@@ -13,5 +13,19 @@ for d in /sys/bus/pci/devices/*; do
 	[ -e "$d" ] || continue
 	echo "  ${d##*/} vendor $(cat "$d/vendor") device $(cat "$d/device") class $(cat "$d/class")"
 done
+# The vfio-user test device (devices/testdev/testdev_regs.h): its
+# registers are a socket round trip away, its BAR2 is mapped straight in.
+for d in /sys/bus/pci/devices/*; do
+	[ "$(cat "$d/vendor")" = 0x1234 ] && [ "$(cat "$d/device")" = 0x7e57 ] || continue
+	bar0=$(sed -n 1p "$d/resource" | cut -d' ' -f1)
+	bar2=$(sed -n 3p "$d/resource" | cut -d' ' -f1)
+	echo "vfio-user-testdev at ${d##*/}: BAR0 $bar0, BAR2 $bar2"
+	echo "  ID register:     $(devmem "$bar0" 32) (\"TEST\")"
+	devmem "$(printf 0x%x $((bar0 + 8)))" 32 0xc0ffee
+	echo "  scratch written: 0xc0ffee, read back $(devmem "$(printf 0x%x $((bar0 + 8)))" 32)"
+	echo "  BAR2 (mmapped):  $(devmem "$bar2" 32) $(devmem "$(printf 0x%x $((bar2 + 4)))" 32) (\"vfio-use\", written by the device)"
+	for i in 1 2 3; do devmem "$(printf 0x%x $((bar0 + 0x10)))" 32 1; done
+	echo "  3 doorbell kicks (ioeventfd), device counted $(devmem "$(printf 0x%x $((bar0 + 0x14)))" 32)"
+done
 echo "=== demo done: rebooting ==="
 reboot -f

@@ -214,8 +214,12 @@ int vfio_user_dev_attach(struct vm *vm, const char *path, unsigned int slot,
 	cfg.opaque = dev;
 	ret = vu_client_connect(path, &cfg, &dev->client, &why);
 	if (ret) {
-		fprintf(stderr, "minivmm: vfio-user %s: %s\n", path,
-			why.msg[0] ? why.msg : strerror(-ret));
+		/* The client's reason names the socket already. */
+		if (why.msg[0])
+			fprintf(stderr, "minivmm: vfio-user %s\n", why.msg);
+		else
+			fprintf(stderr, "minivmm: vfio-user %s: %s\n", path,
+				strerror(-ret));
 		goto fail;
 	}
 	ret = vu_client_device_info(dev->client, &dev->info);
