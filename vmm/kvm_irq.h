@@ -42,6 +42,8 @@
 
 #define KVM_IRQ_MSI_GSI_FIRST	X86_IOAPIC_NR_PINS	/* 24 */
 
+struct kvm_irq_routing;		/* linux/kvm.h */
+
 struct kvm_irq_msi_route {
 	uint64_t addr;
 	uint32_t data;
@@ -82,7 +84,10 @@ struct kvm_irq {
  */
 int kvm_irq_init(struct kvm_irq *irq, int vm_fd);
 
-/* kvm_irq_destroy - free @irq's memory (KVM's objects go with the VM fd). */
+/*
+ * kvm_irq_destroy - free @irq's memory (KVM's objects go with the VM fd).
+ * Harmless twice, or after a failed kvm_irq_init().
+ */
 void kvm_irq_destroy(struct kvm_irq *irq);
 
 /*

@@ -611,6 +611,30 @@ uint64_t guest64_eventfd_take(int fd)
 	return 0;
 }
 
+void guest64_anchor_open(struct guest64_anchor *a)
+{
+	const char *why = "";
+	int ret = kvm_vm_create(&a->vm, &why);
+
+	a->vcpu_fd = -1;
+	if (ret) {
+		fprintf(stderr, "guest64: anchor VM: %s: %s\n", why,
+			strerror(-ret));
+		return;
+	}
+	a->vcpu_fd = ioctl(a->vm.vm_fd, KVM_CREATE_VCPU, 0);
+	if (a->vcpu_fd < 0)
+		fprintf(stderr, "guest64: anchor vCPU: %s\n", strerror(errno));
+}
+
+void guest64_anchor_close(struct guest64_anchor *a)
+{
+	if (a->vcpu_fd >= 0)
+		close(a->vcpu_fd);
+	a->vcpu_fd = -1;
+	kvm_vm_destroy(&a->vm);
+}
+
 unsigned int guest64_count_fds(void)
 {
 	DIR *d = opendir("/proc/self/fd");

@@ -137,6 +137,24 @@ uint64_t guest64_eventfd_take(int fd);
  */
 bool guest64_vector_in_service(struct guest64 *g, uint8_t vector);
 
+/*
+ * A VM with one (never run) vCPU that the test program keeps open while
+ * its tests run, each in its own VM. Nested under TCG, the test host's
+ * kernel patches its code (static keys: KVM's preempt notifiers, the
+ * LAPIC's software-disabled count) whenever the number of VMs or vCPUs
+ * drops to zero and back, and TCG has been seen to leave a CPU looping on
+ * the int3 of such a patch, hanging the next VM teardown for good. With
+ * the anchor the counts never drop to zero between tests. Failures are
+ * only reported: the tests then say what is wrong with KVM.
+ */
+struct guest64_anchor {
+	struct kvm_vm vm;
+	int vcpu_fd;
+};
+
+void guest64_anchor_open(struct guest64_anchor *a);
+void guest64_anchor_close(struct guest64_anchor *a);
+
 /* Number of open fds of this process. */
 unsigned int guest64_count_fds(void);
 

@@ -354,6 +354,8 @@ int main(void)
 {
 	Suite *s = suite_create("kvm_ioeventfd");
 	TCase *tc = tcase_create("guest");
+	struct guest64_anchor anchor;
+	int ret;
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_pio_write_signals_eventfd_without_exit);
@@ -365,5 +367,8 @@ int main(void)
 	tcase_add_test(tc, test_kvm_refusals_name_what_failed);
 	tcase_add_test(tc, test_no_fd_leak);
 	suite_add_tcase(s, tc);
-	return run_suite(s);
+	guest64_anchor_open(&anchor);
+	ret = run_suite(s);
+	guest64_anchor_close(&anchor);
+	return ret;
 }

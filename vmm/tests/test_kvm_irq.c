@@ -619,6 +619,8 @@ int main(void)
 {
 	Suite *s = suite_create("kvm_irq");
 	TCase *tc = tcase_create("guest");
+	struct guest64_anchor anchor;
+	int ret;
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_msi_irqfd_delivers_vector_to_halted_vcpu);
@@ -634,5 +636,8 @@ int main(void)
 	tcase_add_test(tc, test_routes_change_safely_from_many_threads);
 	tcase_add_test(tc, test_no_fd_leak);
 	suite_add_tcase(s, tc);
-	return run_suite(s);
+	guest64_anchor_open(&anchor);
+	ret = run_suite(s);
+	guest64_anchor_close(&anchor);
+	return ret;
 }

@@ -330,6 +330,8 @@ int main(void)
 {
 	Suite *s = suite_create("kvm_memslot");
 	TCase *tc = tcase_create("guest");
+	struct guest64_anchor anchor;
+	int ret;
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_slot_added_at_run_time_is_seen_then_removed_exits);
@@ -340,5 +342,8 @@ int main(void)
 	tcase_add_test(tc, test_slots_change_safely_from_many_threads);
 	tcase_add_test(tc, test_no_fd_or_memory_leak);
 	suite_add_tcase(s, tc);
-	return run_suite(s);
+	guest64_anchor_open(&anchor);
+	ret = run_suite(s);
+	guest64_anchor_close(&anchor);
+	return ret;
 }
