@@ -195,11 +195,11 @@ static void vud_flr_check(struct vfio_user_dev *dev, unsigned int offset,
 	if (!dev->pcie_cap || at < offset || at >= offset + size ||
 	    !(data[at - offset] & (PCI_EXP_DEVCTL_BCR_FLR >> 8)))
 		return;
+	vud_irqs_reset(dev);
 	ret = vu_client_reset(dev->client);
 	if (ret)
 		vud_log(dev, "function-level reset: DEVICE_RESET failed: %s",
 			strerror(-ret));
-	vud_irqs_reset(dev);
 }
 
 static void vud_config_write(struct pci_device *pdev, unsigned int offset,

@@ -389,13 +389,21 @@ int vud_irqs_init(struct vfio_user_dev *dev)
 	return ret;
 }
 
+/*
+ * A function-level reset: MSI-X and MSI go back to disabled. The device
+ * keeps the eventfds it was given across DEVICE_RESET (as VFIO does), so
+ * take them back first, or it would go on signalling MSI-X.
+ */
 void vud_irqs_reset(struct vfio_user_dev *dev)
 {
+	vud_set_vectors(dev, VFIO_PCI_MSIX_IRQ_INDEX, dev->msix_vec,
+			dev->nr_msix, false, &dev->msix_irqs_set);
+	vud_set_vectors(dev, VFIO_PCI_MSI_IRQ_INDEX, dev->msi_vec, dev->nr_msi,
+			false, &dev->msi_irqs_set);
 	if (dev->msix_ready)
 		msix_reset(&dev->msix);
 	if (dev->msi_ready)
 		msi_reset(&dev->msi);
-	dev->msix_irqs_set = dev->msi_irqs_set = false;
 }
 
 void vud_irqs_release(struct vfio_user_dev *dev)

@@ -73,6 +73,7 @@ int vus_dev_create(const struct vus_dev_config *cfg, struct vus_dev **out)
 	dev->opaque = cfg->opaque;
 	dev->max_dma_maps = cfg->max_dma_maps ? cfg->max_dma_maps :
 			    VFIO_USER_DEFAULT_MAX_DMA_MAPS;
+	dev->dma_by_messages = cfg->dma_by_messages;
 	dev->log_level = VUS_LOG_INFO;
 	dev->stop_fd = dev->wake_fd = -1;
 	for (i = 0; i < VFIO_PCI_ROM_REGION_INDEX; i++)

@@ -21,6 +21,12 @@ static int h_dma_map(struct vus_conn *conn, struct vu_msg *m,
 	int fd = m->nr_fds ? m->fds[0] : -1;
 	int ret;
 
+	/* A device that works by messages only: the fd is closed with the
+	 * message (vu_msg_release()) and the map is treated as one that
+	 * "can be accessed by the server using VFIO_USER_DMA_READ and
+	 * VFIO_USER_DMA_WRITE messages" (spec: "VFIO_USER_DMA_MAP"). */
+	if (conn->dev->dma_by_messages)
+		fd = -1;
 	memcpy(&d, m->body, sizeof(d));
 	ret = vus_dma_table_add(&conn->dev->dma, d.address, d.size, d.flags, fd,
 				d.offset, why);
@@ -30,7 +36,8 @@ static int h_dma_map(struct vus_conn *conn, struct vu_msg *m,
 		vus_log(conn->dev, VUS_LOG_DEBUG, "DMA_MAP [%#llx, +%#llx) "
 			"flags %#x %s", (unsigned long long)d.address,
 			(unsigned long long)d.size, d.flags,
-			fd >= 0 ? "mmapped" : "by messages");
+			fd >= 0 ? "mmapped" : m->nr_fds ?
+			"by messages (its fd ignored)" : "by messages");
 	return ret;
 }
 

@@ -325,6 +325,14 @@ static int exchange_main(struct vus_conn *conn, struct vfio_user_header *hdr,
 	return ret;
 }
 
+/* Whether the peer has closed @sock (EOF, nothing left to read). */
+static bool peer_closed(int sock)
+{
+	char c;
+
+	return recv(sock, &c, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
+}
+
 static int exchange_twin(struct vus_conn *conn, struct vfio_user_header *hdr,
 			 const void *body, size_t len, struct vu_msg *reply)
 {
@@ -334,7 +342,10 @@ static int exchange_twin(struct vus_conn *conn, struct vfio_user_header *hdr,
 	if (!ret)
 		ret = vu_msg_recv_timeout(conn->twin, reply, RECV_MAX, 0,
 					  DMA_TIMEOUT_MS);
-	if (ret == -ECONNRESET || ret == -EPIPE)
+	/* A reply cut short because the client closed the socket is the
+	 * client going away, not a broken reply. */
+	if (ret == -ECONNRESET || ret == -EPIPE ||
+	    (ret == -EPROTO && peer_closed(conn->twin)))
 		ret = -ENOTCONN;
 	return ret;
 }

@@ -127,6 +127,14 @@ struct vus_dev_config {
 	void *opaque;		/* passed to every callback */
 	/* Our max_dma_maps offer in VERSION; 0 means 65535. */
 	uint32_t max_dma_maps;
+	/*
+	 * Ignore the fds that come with DMA_MAP (close them, never mmap
+	 * client memory): every map is then reached by DMA_READ/DMA_WRITE
+	 * messages, vus_dma_get() gives -EOPNOTSUPP and vus_dma_read() /
+	 * vus_dma_write() always send messages. For devices that emulate
+	 * a server which cannot map, to test a client's message path.
+	 */
+	bool dma_by_messages;
 };
 
 /*

@@ -71,6 +71,7 @@ struct vus_dev {
 	struct vus_dev_ops ops;
 	void *opaque;
 	uint32_t max_dma_maps;
+	bool dma_by_messages;	/* DMA_MAP fds are ignored */
 	bool realized;
 
 	vus_log_fn *log_fn;

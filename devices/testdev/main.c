@@ -2,7 +2,8 @@
 /*
  * vfio-user-testdev: the test device program (register map in
  * testdev_regs.h). Usage: vfio-user-testdev --socket-path=PATH
- * [--no-mmap] [--no-ioeventfd] [--intx-only] [--no-rom] [--verbose].
+ * [--no-mmap] [--no-ioeventfd] [--intx-only] [--no-rom] [--dma-messages]
+ * [--verbose].
  */
 #include "devices/testdev/testdev.h"
 
@@ -18,6 +19,9 @@ int main(int argc, char **argv)
 		  .help = "no MSI and no MSI-X, only INTx" },
 		{ .name = "no-rom", .flag = &o.no_rom,
 		  .help = "no expansion ROM" },
+		{ .name = "dma-messages", .flag = &o.dma_messages,
+		  .help = "ignore the fds of DMA maps (never mmap them): every "
+			  "DMA goes through DMA_READ/DMA_WRITE messages" },
 		{ .name = NULL },
 	};
 	static const struct vus_program prog = {

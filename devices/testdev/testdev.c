@@ -43,6 +43,7 @@ struct testdev {
 	uint64_t dma_src, dma_dst;
 	uint32_t dma_len, dma_status, dma_error, dma_pattern, dma_vector;
 	uint32_t dma_count;
+	uint32_t bar2_peek_off;
 	bool busy;			/* a job is queued or running */
 	struct dma_job job;
 	uint64_t generation;		/* bumped by reset: stale jobs drop */
@@ -251,6 +252,18 @@ static void wait_idle(struct testdev *t)
 
 /* --- BAR0: registers --- */
 
+/*
+ * The word at BAR2_PEEK_OFF as the device sees it in its own mapping of
+ * the memfd: what a client wrote through its mmap of BAR2 shows here
+ * without any trapped access. A plain load of shared memory another
+ * process may be writing: one aligned 32-bit atomic load.
+ */
+static uint32_t bar2_peek(struct testdev *t)
+{
+	return __atomic_load_n((uint32_t *)(t->bar2 + t->bar2_peek_off),
+			       __ATOMIC_RELAXED);
+}
+
 static uint32_t reg_read(struct testdev *t, uint32_t off)
 {
 	switch (off) {
@@ -276,6 +289,8 @@ static uint32_t reg_read(struct testdev *t, uint32_t off)
 	case TESTDEV_DMA_VECTOR:	return t->dma_vector;
 	case TESTDEV_DMA_COUNT:		return t->dma_count;
 	case TESTDEV_CONNECTS:		return t->connects;
+	case TESTDEV_BAR2_PEEK_OFF:	return t->bar2_peek_off;
+	case TESTDEV_BAR2_PEEK:		return bar2_peek(t);
 	default:			return 0;
 	}
 }
@@ -353,6 +368,9 @@ static void reg_write(struct testdev *t, uint32_t off, uint32_t v)
 	case TESTDEV_DMA_VECTOR:
 		t->dma_vector = v;
 		break;
+	case TESTDEV_BAR2_PEEK_OFF:
+		t->bar2_peek_off = v & (TESTDEV_MEM_SIZE - 1) & ~3u;
+		break;
 	default:
 		break;		/* read-only or unused */
 	}
@@ -425,6 +443,7 @@ static int on_reset(struct vus_dev *dev, void *opaque)
 	t->dma_src = t->dma_dst = 0;
 	t->dma_len = t->dma_status = t->dma_error = 0;
 	t->dma_pattern = t->dma_vector = t->dma_count = 0;
+	t->bar2_peek_off = 0;
 	t->resets = resets;
 	t->connects = connects;
 	update_intx(t);
@@ -454,10 +473,33 @@ static void on_detach(struct vus_dev *dev, void *opaque)
 	pthread_mutex_unlock(&t->lock);
 }
 
+/*
+ * The client wrote config space. The framework has applied the command
+ * register's Interrupt Disable bit itself; what the device decides is
+ * whether its INTx line is up at all: not while the client has
+ * configured MSI or MSI-X. A client (minivmm, QEMU) writes the MSI-X or
+ * MSI Enable bit to config space around its SET_IRQS, so this is the
+ * moment the mode may have changed: the line follows IRQ_STATUS again
+ * when MSI-X goes back to INTx, and drops when MSI-X comes.
+ */
+static void on_config_written(struct vus_dev *dev, void *opaque,
+			      uint32_t offset, uint32_t len)
+{
+	struct testdev *t = opaque;
+
+	(void)dev;
+	(void)offset;
+	(void)len;
+	pthread_mutex_lock(&t->lock);
+	update_intx(t);
+	pthread_mutex_unlock(&t->lock);
+}
+
 static const struct vus_dev_ops testdev_ops = {
 	.reset = on_reset,
 	.attach = on_attach,
 	.detach = on_detach,
+	.config_written = on_config_written,
 };
 
 /* --- Declaration --- */
@@ -552,6 +594,7 @@ int testdev_create(const struct testdev_options *opts, struct testdev **out)
 			.revision = TESTDEV_REVISION,
 		},
 		.ops = &testdev_ops,
+		.dma_by_messages = opts->dma_messages,
 	};
 	struct testdev *t = calloc(1, sizeof(*t));
 	int ret;
@@ -559,6 +602,8 @@ int testdev_create(const struct testdev_options *opts, struct testdev **out)
 	if (!t)
 		return -ENOMEM;
 	t->opts = *opts;
+	if (opts->dma_messages)
+		t->features |= TESTDEV_F_DMA_MESSAGES;
 	t->bar2_fd = t->doorbell_fd = -1;
 	t->work_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	t->quit_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);

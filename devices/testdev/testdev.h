@@ -19,6 +19,7 @@ struct testdev_options {
 	bool no_ioeventfd;	/* DOORBELL a trapped register */
 	bool intx_only;		/* no MSI, no MSI-X (and no BAR4) */
 	bool no_rom;
+	bool dma_messages;	/* DMA map fds ignored: DMA by messages only */
 };
 
 /*

@@ -17,7 +17,10 @@
  *       maps too. Pages 0-14 are mmappable (sparse mmap capability);
  *       page 15 (0xf000-0xffff) stays trapped and every trapped access to
  *       BAR2 is counted in BAR2_TRAPS. At start the device writes
- *       TESTDEV_BAR2_SIGNATURE at offset 0.
+ *       TESTDEV_BAR2_SIGNATURE at offset 0. BAR2_PEEK shows the word at
+ *       BAR2_PEEK_OFF as the device reads it from its own mapping of the
+ *       memfd (not a trapped access): so a driver proves that what it
+ *       wrote through the mmapped BAR reached the device.
  * BAR4  4 KiB, 32-bit memory: MSI-X table at 0, PBA at 0x800.
  * ROM   2 KiB starting with TESTDEV_ROM_SIGNATURE.
  *
@@ -28,13 +31,25 @@
  * the last register read 0 and ignore writes.
  *
  * Interrupts: the device raises "the interrupt" as the client configured
- * it (MSI-X if it gave MSI-X eventfds, else MSI, else INTx). With INTx
- * the line is asserted while IRQ_STATUS is non-zero; the driver clears
- * it by writing the bits back (RW1C).
+ * it with SET_IRQS (MSI-X if it gave MSI-X eventfds, else MSI, else
+ * INTx), as a VFIO device does. With INTx the line is asserted while
+ * IRQ_STATUS is non-zero; the driver clears it by writing the bits back
+ * (RW1C). INTx follows PCI 2.3, as Linux's uio_pci_generic needs it: the
+ * config Status register's Interrupt Status bit (bit 3) shows the line;
+ * while the command register's Interrupt Disable bit (bit 10) is set the
+ * device does not signal INTx, and when it is cleared with the line still
+ * asserted it signals again. The signal is the SET_IRQS INTx trigger
+ * eventfd, once per assertion; after the client's unmask eventfd (KVM's
+ * resample fd: the guest's EOI) it signals again if the line is still
+ * asserted and not disabled. The level is re-evaluated on every config
+ * write (e.g. MSI-X enabled or disabled).
  *
  * Options (emulating simpler servers, which a client must cope with):
  * --no-mmap (BAR2 wholly trapped), --no-ioeventfd (the doorbell is a
- * trapped register), --intx-only (no MSI, MSI-X, BAR4), --no-rom.
+ * trapped register), --intx-only (no MSI, MSI-X, BAR4), --no-rom,
+ * --dma-messages (the fds of DMA maps are ignored, never mmapped: every
+ * DMA goes through DMA_READ/DMA_WRITE messages, DMA_STATUS says
+ * TESTDEV_DMA_ST_MSG).
  */
 
 #define TESTDEV_VENDOR		0x1234
@@ -85,7 +100,9 @@
 #define TESTDEV_DMA_VECTOR	0x054	/* RW: vector raised on completion */
 #define TESTDEV_DMA_COUNT	0x058	/* RO: transfers finished */
 #define TESTDEV_CONNECTS	0x05c	/* RO: clients attached since start */
-#define TESTDEV_REG_END		0x060
+#define TESTDEV_BAR2_PEEK_OFF	0x060	/* RW: BAR2 offset (& 0xfffc), 0 on reset */
+#define TESTDEV_BAR2_PEEK	0x064	/* RO: the BAR2 word at BAR2_PEEK_OFF */
+#define TESTDEV_REG_END		0x068
 
 #define TESTDEV_MAGIC		0x54534554	/* "TEST" */
 
@@ -95,6 +112,7 @@
 #define TESTDEV_F_MSI		(1u << 3)
 #define TESTDEV_F_INTX		(1u << 4)
 #define TESTDEV_F_ROM		(1u << 5)
+#define TESTDEV_F_DMA_MESSAGES	(1u << 6)	/* --dma-messages */
 
 #define TESTDEV_IRQ_DMA		(1u << 0)	/* a transfer finished */
 #define TESTDEV_IRQ_RAISED	(1u << 1)	/* IRQ_RAISE was written */
