@@ -175,7 +175,8 @@ static void vud_report_fallbacks(struct vfio_user_dev *dev)
 		NOTE("; speaks protocol 0.%u", v->minor);
 #undef NOTE
 	if (len)
-		fprintf(stderr, "minivmm: vfio-user %s: fallbacks%s\n", dev->name, line);
+		fprintf(stderr, "minivmm: vfio-user %s: falls back: %s\n",
+			dev->name, line + 2);
 }
 
 int vfio_user_dev_attach(struct vm *vm, const char *path, unsigned int slot,

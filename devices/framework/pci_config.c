@@ -185,8 +185,13 @@ int vus_cfg_add_pcie(struct vus_cfg *c, uint8_t *pos)
 	int ret;
 
 	put16(b, PCI_EXP_FLAGS, 2 | (PCI_EXP_TYPE_ENDPOINT << 4));
-	/* 128-byte payload, role-based error reporting (PCIe 1.1+). */
-	put32(b, PCI_EXP_DEVCAP, PCI_EXP_DEVCAP_RBER);
+	/*
+	 * 128-byte payload, role-based error reporting (PCIe 1.1+), and
+	 * Function-Level Reset: the client turns the guest's Initiate FLR
+	 * into DEVICE_RESET (the bit reads 0 and is not writable here, as
+	 * PCIe r4.0 §7.5.3.4 says it always reads 0).
+	 */
+	put32(b, PCI_EXP_DEVCAP, PCI_EXP_DEVCAP_RBER | PCI_EXP_DEVCAP_FLR);
 	/* Relaxed ordering, no snoop, 512-byte read requests: the reset
 	 * values; everything but Initiate FLR is writable. */
 	put16(b, PCI_EXP_DEVCTL, PCI_EXP_DEVCTL_RELAX_EN |

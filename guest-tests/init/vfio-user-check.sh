@@ -228,6 +228,19 @@ if [ "$last" != "$first" ]; then
 	check "BAR0 back at its first address" 0x54534554 "$(rd $((lbar0 + ID)))"
 fi
 
+# --- Function-level reset: Linux's reset file uses FLR (PCIe DevCap);
+# minivmm turns it into DEVICE_RESET, which puts the registers back.
+second=$(echo $found | awk '{ print $2 }')
+if [ -n "$second" ] && [ "$second" != "$last" ]; then
+	sbar0=$(bar_field "$second" 0 1)
+	resets=$(($(rd $((sbar0 + 0x02c)))))
+	wr $((sbar0 + SCRATCH)) 0x12345678
+	echo 1 > "$second/reset" && ok "reset written for ${second##*/}" || not_ok "reset refused"
+	check "FLR became a device reset" $((resets + 1)) $(($(rd $((sbar0 + 0x02c)))))
+	check "scratch back to 0 after the reset" 0x00000000 "$(rd $((sbar0 + SCRATCH)))"
+	check "registers still reachable after Linux restored config" 0x54534554 "$(rd $((sbar0 + ID)))"
+fi
+
 # --- A device that dies while the guest runs.
 if [ "$(arg t.kill)" = 1 ]; then
 	last=$(echo $found | awk '{ print $NF }')
