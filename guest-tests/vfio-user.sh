@@ -1,7 +1,8 @@
 #!/bin/bash
 # vfio-user devices on minivmm's PCI bus, driven by a Linux guest.
 # Usage: vfio-user.sh SCENARIO
-#   devices    four vfio-user-testdev servers with everything on (mmap,
+#   devices    eight vfio-user-testdev servers (the most minivmm takes)
+#              with everything on (mmap,
 #              ioeventfd, MSI-X, MSI, INTx): IDs, BARs, capabilities,
 #              registers, mmapped BAR seen both ways, doorbell without
 #              exits, DMA by pointer, INTx to uio_pci_generic
@@ -92,8 +93,8 @@ guest_verdict() {
 
 case "$scenario" in
 devices)
-	for i in 1 2 3 4; do start_device $i || gt_finish; done
-	boot "$GT_TMP/log" 4 full
+	for i in 1 2 3 4 5 6 7 8; do start_device $i || gt_finish; done
+	boot "$GT_TMP/log" 8 full
 	guest_verdict $? "$GT_TMP/log"
 	exits=$(mmio_exits "$GT_TMP/log")
 	# 300 doorbell kicks went to an ioeventfd: all the MMIO exits of the
