@@ -43,6 +43,8 @@ tmux send-keys -t "$session" 'echo answer-$((6 * 7))' Enter
 wait_for "^answer-42" 60 && ok "typed command answered" || not_ok "no answer to the typed command"
 tmux send-keys -t "$session" 'reboot -f' Enter
 wait_for "minivmm-exit=" 120 || not_ok "minivmm did not exit after reboot -f"
+# The shell prints the terminal's mode just after the exit status.
+wait_for "^-\?icanon$" 10
 pane=$(tmux capture-pane -p -t "$session" -S -200)
 echo "$pane" | grep -q "minivmm-exit=0" && ok "reboot -f ends minivmm with status 0" ||
 	not_ok "reboot -f did not end minivmm with 0"
@@ -53,6 +55,7 @@ start
 wait_for "guest shell ready" 240 || not_ok "no guest shell (second boot)"
 tmux send-keys -t "$session" C-a x
 wait_for "minivmm-exit=" 60 || not_ok "Ctrl-A x did not quit"
+wait_for "^-\?icanon$" 10
 pane=$(tmux capture-pane -p -t "$session" -S -200)
 echo "$pane" | grep -q "quit from the console" && echo "$pane" | grep -q "minivmm-exit=0" &&
 	ok "Ctrl-A x quits with status 0" || not_ok "Ctrl-A x did not quit cleanly"
