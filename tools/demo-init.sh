@@ -27,5 +27,18 @@ for d in /sys/bus/pci/devices/*; do
 	for i in 1 2 3; do devmem "$(printf 0x%x $((bar0 + 0x10)))" 32 1; done
 	echo "  3 doorbell kicks (ioeventfd), device counted $(devmem "$(printf 0x%x $((bar0 + 0x14)))" 32)"
 done
+# virtio-blk and virtio-rng, through Linux's own drivers.
+if [ -b /dev/vda ]; then
+	echo "virtio-blk: /dev/vda, $(($(cat /sys/block/vda/size) / 2048)) MiB, serial $(cat /sys/block/vda/serial)"
+	echo "  sector 0 says: $(head -c 80 /dev/vda | tr -d '\0')"
+	echo "hello from the guest, uptime $(cut -d' ' -f1 /proc/uptime) s" |
+		dd of=/dev/vda bs=512 seek=1 conv=sync,notrunc 2>/dev/null
+	sync
+	echo "  wrote a line to sector 1 (the host shows it after the guest exits)"
+	echo "  $(grep -c 'virtio[0-9]-' /proc/interrupts) virtio MSI-X vectors, irqfds straight from the devices"
+fi
+if [ -c /dev/hwrng ]; then
+	echo "virtio-rng: $(cat /sys/class/misc/hw_random/rng_current), 16 bytes: $(head -c 16 /dev/hwrng | xxd -p)"
+fi
 echo "=== demo done: rebooting ==="
 reboot -f

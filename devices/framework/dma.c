@@ -95,3 +95,22 @@ int vus_dma_write(struct vus_dev *dev, uint64_t iova, const void *buf,
 {
 	return dma_copy(dev, true, iova, (uint8_t *)buf, len);
 }
+
+int vus_dma_check(struct vus_dev *dev, uint64_t iova, uint64_t len,
+		  unsigned int dir)
+{
+	struct vus_dma_span span;
+	int ret;
+
+	if (len == 0)
+		return -EINVAL;
+	while (len) {
+		ret = vus_dma_table_span(&dev->dma, iova, len, dir, &span);
+		if (ret)
+			return ret;
+		vus_dma_table_put(&dev->dma, &span.ref);
+		iova += span.len;
+		len -= span.len;
+	}
+	return 0;
+}

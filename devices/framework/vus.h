@@ -367,6 +367,20 @@ int vus_dma_read(struct vus_dev *dev, uint64_t iova, void *buf, uint64_t len);
 int vus_dma_write(struct vus_dev *dev, uint64_t iova, const void *buf,
 		  uint64_t len);
 
+/*
+ * vus_dma_check - whether every byte of [@iova, @iova + @len) lies in DMA
+ * maps (one or several adjacent ones, with or without fd) that allow
+ * @dir (VUS_DMA_READ and/or VUS_DMA_WRITE), without copying anything:
+ * for a device that validates what a guest hands it (e.g. virtqueue
+ * descriptors) before acting on it. The answer holds at the moment of
+ * the call; a later DMA_UNMAP makes later accesses fail. Thread-safe.
+ *
+ * Returns 0, or: -EINVAL (@len 0, bad @dir); -EFAULT (a byte is not
+ * mapped, or @iova + @len wraps); -EACCES (a map lacks the permission).
+ */
+int vus_dma_check(struct vus_dev *dev, uint64_t iova, uint64_t len,
+		  unsigned int dir);
+
 /* --- Interrupts at run time --- */
 
 /* Which interrupt the client has configured, in the order a PCI device
