@@ -21,17 +21,26 @@ session=minivmm-console
 wait_for() {
 	local i
 	for ((i = 0; i < $2 * 2; i++)); do
-		tmux capture-pane -p -t "$session" -S -200 | grep -q -- "$1" && return 0
+		tmx capture-pane -p -t "$session" -S -200 2>/dev/null | grep -q -- "$1" && return 0
+		tmx has-session -t "$session" 2>/dev/null ||
+			{ echo "--- the tmux session is gone"; return 1; }
 		sleep 0.5
 	done
 	echo "--- pane:"
-	tmux capture-pane -p -t "$session" -S -200
+	tmx capture-pane -p -t "$session" -S -200
 	return 1
 }
 
+# Each start gets a tmux server of its own: a new session on a server
+# that is still shutting down after kill-server fails with "server exited
+# unexpectedly" (seen in a loaded run).
+runs=0
+tmx() { tmux -L "minivmm-run$runs" "$@"; }
+
 start() {
-	tmux kill-server 2>/dev/null
-	tmux new-session -d -s "$session" -x 160 -y 50 \
+	tmx kill-server 2>/dev/null
+	runs=$((runs + 1))
+	tmx new-session -d -s "$session" -x 160 -y 50 \
 		"'$MINIVMM' --kernel '$KERNEL' --initrd '$GT_INITRD' --cmdline 'console=ttyS0 quiet'; \
 		echo minivmm-exit=\$?; stty -a | tr ' ;' '\n\n' | grep -x -- '-\\?icanon'; sleep 600"
 }
@@ -39,13 +48,13 @@ start() {
 start
 wait_for "guest shell ready" 240 && ok "guest shell came up" || not_ok "no guest shell"
 sleep 1
-tmux send-keys -t "$session" 'echo answer-$((6 * 7))' Enter
+tmx send-keys -t "$session" 'echo answer-$((6 * 7))' Enter
 wait_for "^answer-42" 60 && ok "typed command answered" || not_ok "no answer to the typed command"
-tmux send-keys -t "$session" 'reboot -f' Enter
+tmx send-keys -t "$session" 'reboot -f' Enter
 wait_for "minivmm-exit=" 120 || not_ok "minivmm did not exit after reboot -f"
 # The shell prints the terminal's mode just after the exit status.
 wait_for "^-\?icanon$" 10
-pane=$(tmux capture-pane -p -t "$session" -S -200)
+pane=$(tmx capture-pane -p -t "$session" -S -200)
 echo "$pane" | grep -q "minivmm-exit=0" && ok "reboot -f ends minivmm with status 0" ||
 	not_ok "reboot -f did not end minivmm with 0"
 echo "$pane" | grep -qx "icanon" && ok "terminal restored (icanon)" ||
@@ -53,13 +62,13 @@ echo "$pane" | grep -qx "icanon" && ok "terminal restored (icanon)" ||
 
 start
 wait_for "guest shell ready" 240 || not_ok "no guest shell (second boot)"
-tmux send-keys -t "$session" C-a x
+tmx send-keys -t "$session" C-a x
 wait_for "minivmm-exit=" 60 || not_ok "Ctrl-A x did not quit"
 wait_for "^-\?icanon$" 10
-pane=$(tmux capture-pane -p -t "$session" -S -200)
+pane=$(tmx capture-pane -p -t "$session" -S -200)
 echo "$pane" | grep -q "quit from the console" && echo "$pane" | grep -q "minivmm-exit=0" &&
 	ok "Ctrl-A x quits with status 0" || not_ok "Ctrl-A x did not quit cleanly"
 echo "$pane" | grep -qx "icanon" && ok "terminal restored after Ctrl-A x" ||
 	not_ok "terminal left in raw mode after Ctrl-A x"
-tmux kill-server 2>/dev/null
+tmx kill-server 2>/dev/null
 gt_finish
