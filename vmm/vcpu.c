@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -424,6 +425,9 @@ static void *vcpu_thread(void *arg)
 	sigdelset(&set, VCPU_KICK_SIGNAL);
 	pthread_sigmask(SIG_SETMASK, &set, NULL);
 
+	if (vcpu->id == 0 && vm->opts->boot_timing)
+		fprintf(stderr, "minivmm: boot-timing: first KVM_RUN at %.3f ms\n",
+			vm_elapsed_ms(vm));
 	while (!vm_stopping(vm)) {
 		if (ioctl(vcpu->fd, KVM_RUN, 0) < 0) {
 			if (errno == EINTR || errno == EAGAIN) {
