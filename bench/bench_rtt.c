@@ -162,7 +162,16 @@ static void peer_framed(int sock)
 	uint32_t magic = TESTDEV_MAGIC;
 	struct vu_msg m;
 
-	while (vu_msg_recv_timeout(sock, &m, 4096, 0, 5000) == 0) {
+	for (;;) {
+		/* A deadline, as the framework's reader has one: it makes
+		 * vu_msg_recv_timeout() poll before it reads. Idle between
+		 * blocks, the peer waits on. */
+		int ret = vu_msg_recv_timeout(sock, &m, 4096, 0, 5000);
+
+		if (ret == -ETIMEDOUT)
+			continue;
+		if (ret)
+			break;
 		if (m.body_len != 16) {
 			vu_msg_release(&m);
 			break;

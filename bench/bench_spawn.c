@@ -11,7 +11,9 @@
  * Prints one line on stdout:
  *   spawn status=S exit_ms=T [mark.NAME=T]... [rss fields]
  * status is the exit status (128+N for a signal), times are milliseconds
- * since the fork; a marker that never came is absent.
+ * since the fork; a marker that never came is absent. Output is read
+ * until both pipes close, or for 2 s after the exit (a child of the
+ * command may keep them open).
  *
  * --sample-at NAME: when marker NAME arrives, read the process's memory
  * from /proc/PID/status (VmRSS, RssAnon, RssFile, RssShmem, in KiB) and
@@ -326,6 +328,10 @@ int main(int argc, char **argv)
 		if (!exited && s.killed && !timed_out &&
 		    ms_since(&s.kill_time) > 5000)
 			kill(s.pid, SIGKILL);
+		/* A child of the command may hold the pipes open: drain for a
+		 * while after the exit, not for as long as it lives. */
+		if (exited && now - exit_ms > 2000)
+			break;
 		if (poll(p, 3, wait_ms) < 0 && errno != EINTR) {
 			perror("bench-spawn: poll");
 			kill(s.pid, SIGKILL);

@@ -38,13 +38,20 @@ echo "# $r"
 [ -z "$(field "$r" mark.n)" ] && [ "$(field "$r" status)" = 0 ] &&
 	ok "a marker that never came is absent" || not_ok "'$r'"
 
-r=$("$spawn" --mark r=READY --kill-at r --timeout 60 -- sh -c 'echo READY; sleep 50')
+r=$("$spawn" --mark r=READY --kill-at r --timeout 60 -- sh -c 'echo READY; exec sleep 50')
 echo "# $r"
 [ "$(field "$r" status)" = 143 ] && ok "stopped with SIGTERM at the marker" || not_ok "'$r'"
 
 r=$("$spawn" --timeout 1 -- sleep 50)
 echo "# $r"
 [ "$(field "$r" status)" = timeout ] && ok "time limit reported" || not_ok "'$r'"
+
+# A grandchild keeping the output pipe open does not keep bench-spawn.
+start=$SECONDS
+r=$("$spawn" --mark m=GO -- sh -c 'sleep 10 & echo GO')
+echo "# $r"
+[ "$(field "$r" status)" = 0 ] && [ -n "$(field "$r" mark.m)" ] && [ $((SECONDS - start)) -lt 8 ] &&
+	ok "returns soon after the exit, though a grandchild holds the pipe" || not_ok "'$r' after $((SECONDS - start)) s"
 
 # A process with a 64 MiB mapping it touched: its "guest RAM".
 r=$("$spawn" --mark m=MAPPED --sample-at m --guest-ram 64 -- \
