@@ -74,6 +74,32 @@ run_minivmm() {
 	return 1
 }
 
+# gt_kvm_snapshot: inside the test host, what KVM is doing right now: its
+# counters and a fraction of a second of its trace events (exits, emulated
+# instructions, injected exceptions, page faults), so that a guest stuck in
+# a loop shows where (rip, fault address, exit reason).
+gt_kvm_snapshot() {
+	local t=/sys/kernel/tracing e
+	[ -d "$t/events/kvm" ] || mount -t tracefs tracefs "$t" 2>/dev/null
+	[ -d /sys/kernel/debug/kvm ] || mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+	echo "== kvm counters"
+	grep -H . /sys/kernel/debug/kvm/* 2>/dev/null | grep -v ':0$'
+	[ -d "$t/events/kvm" ] || { echo "== no kvm trace events"; return; }
+	echo "== kvm trace, 0.2 s"
+	echo 0 > "$t/tracing_on"
+	echo > "$t/trace"
+	echo 64 > "$t/buffer_size_kb"
+	for e in kvm_exit kvm_emulate_insn kvm_inj_exception kvm_page_fault kvm_mmio \
+		kvm_pio kvm_entry kvm_cr kvm_msr; do
+		echo 1 > "$t/events/kvm/$e/enable" 2>/dev/null
+	done
+	echo 1 > "$t/tracing_on"
+	sleep 0.2
+	echo 0 > "$t/tracing_on"
+	echo 0 > "$t/events/kvm/enable"
+	tail -n 80 "$t/trace"
+}
+
 gt_finish() {
 	if [ "$gt_fail" -ne 0 ]; then
 		echo "guest test failed"

@@ -78,9 +78,25 @@ boot() {
 			not_ok "the guest never got ready for the kill"
 		fi
 	fi
+	# The guest's console goes out live, so that a run that never ends
+	# still shows how far it got; a guest that has not finished within
+	# GT_GUEST_LIMIT seconds (a few times the usual) is shown stuck --
+	# KVM's view of it -- and stopped.
+	tail -n +1 -f --pid="$pid" "$log" &
+	local tailer=$! waited=0
+	while kill -0 "$pid" 2>/dev/null; do
+		if [ "$waited" -ge "${GT_GUEST_LIMIT:-360}" ]; then
+			not_ok "the guest did not finish in $waited s; KVM's view of it:"
+			gt_kvm_snapshot
+			kill -TERM "$pid"
+			break
+		fi
+		sleep 1
+		waited=$((waited + 1))
+	done
 	wait "$pid"
 	local rc=$?
-	cat "$log"
+	wait "$tailer" 2>/dev/null
 	return $rc
 }
 

