@@ -94,9 +94,9 @@ static void close_fds(int *fds, unsigned int nr)
 	}
 }
 
-int vu_msg_send(int sock, const struct vfio_user_header *hdr,
-		const void *body, size_t body_len,
-		const int *fds, unsigned int nr_fds)
+static int send_msg(int sock, const struct vfio_user_header *hdr,
+		    const void *body, size_t body_len,
+		    const int *fds, unsigned int nr_fds, int timeout_ms)
 {
 	struct vfio_user_header h = *hdr;
 	union vu_cmsg_buf cbuf;
@@ -105,7 +105,8 @@ int vu_msg_send(int sock, const struct vfio_user_header *hdr,
 		{ .iov_base = (void *)body, .iov_len = body ? body_len : 0 },
 	};
 	struct msghdr mh = { .msg_iov = iov, .msg_iovlen = 2 };
-	struct deadline none = { .set = false };
+	struct deadline dl;
+	int flags = MSG_NOSIGNAL;
 	size_t left;
 	ssize_t n;
 	int ret;
@@ -132,13 +133,17 @@ int vu_msg_send(int sock, const struct vfio_user_header *hdr,
 		memcpy(CMSG_DATA(c), fds, sizeof(int) * nr_fds);
 	}
 
+	/* With a deadline, never block in sendmsg(): wait in poll(). */
+	deadline_init(&dl, timeout_ms);
+	if (dl.set)
+		flags |= MSG_DONTWAIT;
 	while (left) {
-		n = sendmsg(sock, &mh, MSG_NOSIGNAL);
+		n = sendmsg(sock, &mh, flags);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			if (errno == EAGAIN || errno == EWOULDBLOCK) {
-				ret = wait_ready(sock, POLLOUT, &none);
+				ret = wait_ready(sock, POLLOUT, &dl);
 				if (ret)
 					return ret;
 				continue;
@@ -163,6 +168,20 @@ int vu_msg_send(int sock, const struct vfio_user_header *hdr,
 		}
 	}
 	return 0;
+}
+
+int vu_msg_send(int sock, const struct vfio_user_header *hdr,
+		const void *body, size_t body_len,
+		const int *fds, unsigned int nr_fds)
+{
+	return send_msg(sock, hdr, body, body_len, fds, nr_fds, -1);
+}
+
+int vu_msg_send_timeout(int sock, const struct vfio_user_header *hdr,
+			const void *body, size_t body_len,
+			const int *fds, unsigned int nr_fds, int timeout_ms)
+{
+	return send_msg(sock, hdr, body, body_len, fds, nr_fds, timeout_ms);
 }
 
 /* State of one vu_msg_recv() call. */
@@ -225,22 +244,21 @@ static int read_full(struct rx *rx, void *buf, size_t len)
 			mh.msg_controllen = sizeof(cbuf.buf);
 			flags |= MSG_CMSG_CLOEXEC;
 		}
-		if (rx->dl.set) {
-			ret = wait_ready(rx->sock, POLLIN, &rx->dl);
-			if (ret == -ETIMEDOUT && rx->got)
-				return -EPROTO;
-			if (ret)
-				return ret;
+		/*
+		 * With a deadline, read first and poll only when nothing is
+		 * there: the caller has usually polled already, and the body
+		 * comes with the header. One syscall per read, not two.
+		 */
+		if (rx->dl.set)
 			flags |= MSG_DONTWAIT;
-		}
 		n = recvmsg(rx->sock, &mh, flags);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			if (errno == EAGAIN || errno == EWOULDBLOCK) {
-				if (rx->dl.set)
-					continue;
 				ret = wait_ready(rx->sock, POLLIN, &rx->dl);
+				if (ret == -ETIMEDOUT && rx->got)
+					return -EPROTO;
 				if (ret)
 					return ret;
 				continue;

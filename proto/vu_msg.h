@@ -41,6 +41,16 @@ int vu_msg_send(int sock, const struct vfio_user_header *hdr,
 		const int *fds, unsigned int nr_fds);
 
 /*
+ * vu_msg_send_timeout - vu_msg_send() that waits at most @timeout_ms
+ * milliseconds (< 0: forever) for room in the socket, for a peer that
+ * does not read: then -ETIMEDOUT, and part of the message may have gone
+ * (the connection is no longer usable).
+ */
+int vu_msg_send_timeout(int sock, const struct vfio_user_header *hdr,
+			const void *body, size_t body_len,
+			const int *fds, unsigned int nr_fds, int timeout_ms);
+
+/*
  * vu_msg_recv - receive one whole message into @msg (whose previous
  * contents are overwritten, not released): read the 16-byte header,
  * check its size is at least 16 and at most @max_size (clamped to

@@ -16,8 +16,12 @@
  * the socket ever waits for the device (spec: "it is still illegal for
  * implementations to stall command or reply processing indefinitely
  * while waiting for replies on the other channel"). With a twin socket
- * (spec: "twin_socket") server-to-client commands and their replies use
- * it instead, one at a time.
+ * (spec: "twin_socket", "Socket") server-to-client commands and their
+ * replies use it instead, one at a time, read by the thread that waits
+ * for them. Then nothing the device waits for comes on the main socket,
+ * and the reader handles a command itself when the dispatch thread has
+ * nothing before it (dispatch_here()): a trapped access then crosses
+ * one server thread, not two.
  */
 #include <errno.h>
 #include <poll.h>
@@ -147,8 +151,10 @@ static int enqueue(struct vus_conn *conn, struct vu_msg *m)
 		conn->q_head = q;
 	conn->q_tail = q;
 	conn->q_bytes += msg_bytes(m);
-	pthread_cond_signal(&conn->q_cond);
 	pthread_mutex_unlock(&conn->q_lock);
+	/* After unlocking (conn outlives both threads): the dispatch
+	 * thread does not wake only to wait for the lock. */
+	pthread_cond_signal(&conn->q_cond);
 	return 0;
 }
 
@@ -167,6 +173,7 @@ static struct vus_qmsg *dequeue(struct vus_conn *conn)
 			conn->q_tail = NULL;
 		was_full = conn->q_bytes >= QUEUE_MAX_BYTES;
 		conn->q_bytes -= msg_bytes(&q->msg);
+		conn->q_busy = true;
 		if (was_full && conn->q_bytes < QUEUE_MAX_BYTES)
 			vus_dev_wake(conn->dev);
 	}
@@ -183,8 +190,32 @@ static void *dispatch_thread(void *arg)
 		vus_dispatch(conn, &q->msg);
 		vu_msg_release(&q->msg);
 		free(q);
+		pthread_mutex_lock(&conn->q_lock);
+		conn->q_busy = false;
+		/* VERSION is handled here, and twin and versioned are set
+		 * by this thread: from now on the reader may dispatch. */
+		conn->direct = conn->twin >= 0 && conn->versioned;
+		pthread_mutex_unlock(&conn->q_lock);
 	}
 	return NULL;
+}
+
+/*
+ * Whether the reader may handle a command itself rather than queue it.
+ * The queue is there so that a device waiting for a DMA reply on the
+ * main socket does not block its only reader; with a twin socket those
+ * replies come on the twin (exchange_twin()), so the reader can, once
+ * nothing queued earlier is waiting or being handled (the order stays).
+ */
+static bool dispatch_here(struct vus_conn *conn)
+{
+	bool here;
+
+	pthread_mutex_lock(&conn->q_lock);
+	here = conn->direct && !conn->q_head && !conn->q_busy &&
+	       !conn->broken;
+	pthread_mutex_unlock(&conn->q_lock);
+	return here;
 }
 
 /* --- VERSION --- */
@@ -333,12 +364,44 @@ static bool peer_closed(int sock)
 	return recv(sock, &c, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
 }
 
+/*
+ * Wait for the reply on the twin socket. The waiting thread may be the
+ * reader itself (dispatch_here()): so also watch what it would have,
+ * the stop eventfd and the client hanging up the main socket, so as not
+ * to hold off either for DMA_TIMEOUT_MS.
+ */
+static int wait_twin(struct vus_conn *conn)
+{
+	struct pollfd p[3] = {
+		{ .fd = conn->twin, .events = POLLIN },
+		{ .fd = conn->dev->stop_fd, .events = POLLIN },
+		{ .fd = conn->sock, .events = POLLRDHUP },
+	};
+	int ret;
+
+	do
+		ret = poll(p, 3, DMA_TIMEOUT_MS);
+	while (ret < 0 && errno == EINTR);
+	if (ret < 0)
+		return -errno;
+	if (ret == 0)
+		return -ETIMEDOUT;
+	if (p[1].revents || p[2].revents)
+		return -ENOTCONN;
+	return 0;
+}
+
 static int exchange_twin(struct vus_conn *conn, struct vfio_user_header *hdr,
 			 const void *body, size_t len, struct vu_msg *reply)
 {
 	int ret;
 
-	ret = vu_msg_send(conn->twin, hdr, body, len, NULL, 0);
+	/* A client that does not read cannot hold the sender (maybe the
+	 * reader) for good either. */
+	ret = vu_msg_send_timeout(conn->twin, hdr, body, len, NULL, 0,
+				  DMA_TIMEOUT_MS);
+	if (!ret)
+		ret = wait_twin(conn);
 	if (!ret)
 		ret = vu_msg_recv_timeout(conn->twin, reply, RECV_MAX, 0,
 					  DMA_TIMEOUT_MS);
@@ -467,10 +530,12 @@ static bool deliver(struct vus_conn *conn, struct vu_msg *m)
 	    m->hdr.command == conn->wait_cmd) {
 		conn->wait_reply = *m;
 		conn->wait_done = true;
-		pthread_cond_broadcast(&conn->wait_cond);
 		taken = true;
 	}
 	pthread_mutex_unlock(&conn->wait_lock);
+	/* After unlocking: wait_cond is conn's, which outlives us. */
+	if (taken)
+		pthread_cond_broadcast(&conn->wait_cond);
 	return taken;
 }
 
@@ -536,6 +601,11 @@ static bool read_one(struct vus_conn *conn)
 	if (vu_hdr_is_reply(&m.hdr) && deliver(conn, &m))
 		return true;
 	/* Commands, and anything else for the dispatcher to reject. */
+	if (dispatch_here(conn)) {
+		vus_dispatch(conn, &m);
+		vu_msg_release(&m);
+		return true;
+	}
 	if (enqueue(conn, &m)) {
 		vus_log(dev, VUS_LOG_ERR, "no memory for %s: closing the "
 			"connection", vu_command_name(m.hdr.command));

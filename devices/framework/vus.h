@@ -33,9 +33,12 @@
  * by one thread before serving starts. Serving runs in the thread that
  * calls vus_serve()/vus_run() plus one dispatch thread per connection
  * that the framework owns. Device callbacks (BAR access, reset, attach,
- * config) are called from the dispatch thread, one at a time, never
- * concurrently with each other; detach is called from the serving thread
- * after the dispatch thread has stopped. A device may run threads of its
+ * config) are called one at a time, in the order the client sent its
+ * commands, never concurrently with each other: from the dispatch thread,
+ * or, once the client has a twin socket (its DMA replies then come there),
+ * from the serving thread itself, which saves a thread hand-over per
+ * command. Detach is called from the serving thread after the dispatch
+ * thread has stopped. A device may run threads of its
  * own (e.g. waiting on a doorbell eventfd); from any thread it may call
  * the THREAD-SAFE functions: vus_dma_*(), vus_irq_*(), vus_config_read(),
  * vus_log(), vus_dev_stop(), vus_dev_connected(), vus_dev_opaque().

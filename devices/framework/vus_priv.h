@@ -132,6 +132,8 @@ struct vus_conn {
 	struct vus_qmsg *q_head, *q_tail;
 	size_t q_bytes;
 	bool q_closed;
+	bool q_busy;			/* the dispatch thread is in a command */
+	bool direct;			/* twin socket: the reader may dispatch */
 	pthread_t dispatcher;
 	bool broken;			/* end the session (q_lock) */
 
@@ -160,7 +162,7 @@ void vus_dev_wake(struct vus_dev *dev);
  * vus_dev_stop(). Returns 1 when stopped, 0 when the client left.
  */
 int vus_session_run(struct vus_dev *dev, int sock);
-/* VERSION (in the dispatch thread). */
+/* VERSION (in the dispatch thread: never dispatched by the reader). */
 int vus_session_version(struct vus_conn *conn, const struct vu_msg *m,
 			struct vus_reply *r, int *twin_fd, struct vu_why *why);
 /* A DMA_READ (@write false) or DMA_WRITE of at most the client's
@@ -173,7 +175,8 @@ uint64_t vus_session_dma_chunk(struct vus_dev *dev);
 void vus_session_break(struct vus_conn *conn);
 
 /* --- dispatch.c --- */
-/* Validate, handle and answer one command (the dispatch thread). */
+/* Validate, handle and answer one command (the dispatch thread, or the
+ * reader when session.c's dispatch_here() allows). */
 void vus_dispatch(struct vus_conn *conn, struct vu_msg *m);
 
 /* --- region.c --- */

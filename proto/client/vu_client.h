@@ -22,7 +22,10 @@
  *   sends: it hands replies to the thread waiting for them (matched by
  *   msg_id) and serves DMA_READ/DMA_WRITE through the dma_access
  *   callback. With a negotiated twin socket they come on that socket
- *   instead; the same thread serves both.
+ *   instead ("Socket"), the reader thread serves that one, and the
+ *   main socket carries only replies: the calling threads read them
+ *   themselves (one at a time, handing the others' replies over), which
+ *   spares a thread hand-over per request.
  * - Calls are thread-safe: several threads (vCPUs) may have requests in
  *   flight at once, each waits only for its own reply.
  * - A dead or silent server is an error, never a hang: a reply that does
@@ -80,7 +83,9 @@ struct vu_client_config {
 	 * most our max_data_xfer_size (1 MiB) and @addr + @len does not
 	 * wrap: vu_validate_command() has checked; bounds are yours.
 	 * Called from the reader thread, so it must not call this client
-	 * (its reply could never be read). NULL: such requests get EFAULT.
+	 * (its reply could never be read), and it should return promptly:
+	 * with a twin socket that thread also enforces the requests'
+	 * timeouts. NULL: such requests get EFAULT.
 	 */
 	int (*dma_access)(void *opaque, uint64_t addr, void *buf,
 			  uint64_t len, bool write);

@@ -34,7 +34,8 @@
 /*
  * One request in flight. It lives on the requester's stack and is in
  * c->pending from just before its bytes are sent until the requester
- * has its result; the reader thread touches it only under c->lock.
+ * has its result; other threads (the reader thread, or the requester
+ * that receives replies) touch it only under c->lock.
  */
 struct vu_pending {
 	struct vu_pending *prev, *next;
@@ -78,6 +79,15 @@ struct vu_client {
 	struct vu_pending *pending;	/* list head */
 	uint16_t next_id;
 	bool dead;			/* set once; read atomically */
+	/*
+	 * With a twin socket the main socket carries only replies, and
+	 * the requesters read them themselves: one at a time, the one
+	 * that holds @receiving (vu_client_rx.c). @hup: the reader thread
+	 * saw the main socket hang up while someone was receiving, and
+	 * left reading up to the end to the receivers.
+	 */
+	bool receiving;
+	bool hup;
 	char error[VU_CLIENT_ERROR_LEN];
 };
 

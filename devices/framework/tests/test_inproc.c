@@ -9,6 +9,9 @@
  * an I/O BAR doorbell with datamatch, ioeventfds limited by the client's
  * max_msg_fds, max_dma_maps from the device, vus_serve_fd() on a
  * connected socket, vus_dev_stop(), the log hook, declaration errors.
+ * With a twin socket the reader dispatches commands itself once the
+ * dispatch thread is idle: the order of commands holds across the
+ * switch, and a stop is prompt while the reader waits for a DMA reply.
  */
 #include <check.h>
 #include <errno.h>
@@ -17,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -47,7 +51,13 @@ struct toy {
 	int doorbell;
 	int bell[3];
 	char log[8192];
+	uint32_t seq_next, seq_bad;	/* writes at SEQ_REG, in order */
+	bool slow_attach;		/* attach sleeps 100 ms */
+	bool slow_seq;			/* SEQ_REG writes take 1 ms */
 };
+
+/* BAR0 register whose writes must come 0, 1, 2... */
+#define SEQ_REG		0x40
 
 static struct toy toy;
 static char dir[128], path[192];
@@ -61,8 +71,18 @@ static int io_access(struct vus_dev *dev, void *opaque, uint64_t offset,
 	struct toy *t = opaque;
 
 	(void)dev;
+	if (write && offset == SEQ_REG &&
+	    __atomic_load_n(&t->slow_seq, __ATOMIC_ACQUIRE))
+		usleep(1000);
 	pthread_mutex_lock(&t->lock);
-	if (write) {
+	if (write && offset == SEQ_REG && len == 4) {
+		uint32_t v;
+
+		memcpy(&v, data, 4);
+		if (v != t->seq_next)
+			t->seq_bad++;
+		t->seq_next = v + 1;
+	} else if (write) {
 		t->io_writes++;
 		t->io_last = 0;
 		memcpy(&t->io_last, data, len < 8 ? len : 8);
@@ -153,7 +173,20 @@ static bool logged(const char *s)
 	return found;
 }
 
-static const struct vus_dev_ops toy_ops = { .config_written = cfg_written };
+/* Holds the dispatch thread right after VERSION, when asked to. */
+static void toy_attach(struct vus_dev *dev, void *opaque)
+{
+	struct toy *t = opaque;
+
+	(void)dev;
+	if (__atomic_load_n(&t->slow_attach, __ATOMIC_ACQUIRE))
+		usleep(100000);
+}
+
+static const struct vus_dev_ops toy_ops = {
+	.config_written = cfg_written,
+	.attach = toy_attach,
+};
 
 static void declare(struct toy *t)
 {
@@ -522,6 +555,93 @@ START_TEST(test_stop_while_a_client_is_connected)
 }
 END_TEST
 
+#define SEQ_WRITES	300
+
+static int64_t now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+START_TEST(test_twin_commands_keep_their_order_when_the_reader_dispatches)
+{
+	uint16_t ids[SEQ_WRITES];
+	uint8_t body[16 + 4];
+	uint32_t i;
+
+	/*
+	 * The dispatch thread sleeps in attach after VERSION: the first
+	 * half queues up for it. The second half comes while it still
+	 * works through them (1 ms each): queued too, until the queue is
+	 * empty and the reader handles the rest itself.
+	 */
+	__atomic_store_n(&toy.slow_attach, true, __ATOMIC_RELEASE);
+	__atomic_store_n(&toy.slow_seq, true, __ATOMIC_RELEASE);
+	ck_assert_int_eq(rc_hello(&c, true), 0);
+	for (i = 0; i < SEQ_WRITES; i++) {
+		struct vfio_user_region_access a = {
+			.offset = SEQ_REG, .region = 0, .count = 4,
+		};
+
+		memcpy(body, &a, sizeof(a));
+		memcpy(body + sizeof(a), &i, 4);
+		ck_assert_int_eq(rc_send(&c, VFIO_USER_REGION_WRITE, body,
+					 sizeof(body), NULL, 0, &ids[i]), 0);
+		if (i == SEQ_WRITES / 2)
+			usleep(120000);	/* past attach */
+	}
+	/* "The server will process commands in the order they are
+	 * received" (spec: "Command Concurrency"), and answers them so. */
+	for (i = 0; i < SEQ_WRITES; i++)
+		ck_assert_int_eq(rc_wait_reply(&c, ids[i],
+					       VFIO_USER_REGION_WRITE, NULL,
+					       RC_TIMEOUT_MS), 0);
+	pthread_mutex_lock(&toy.lock);
+	ck_assert_uint_eq(toy.seq_next, SEQ_WRITES);
+	ck_assert_uint_eq(toy.seq_bad, 0);
+	pthread_mutex_unlock(&toy.lock);
+}
+END_TEST
+
+START_TEST(test_stop_while_the_reader_waits_for_a_twin_dma_reply)
+{
+	uint8_t mem[64] = "never read";
+	struct dma_cmd cmd = { .iova = 0x4000, .len = 16, .write = false };
+	struct vfio_user_region_access a = {
+		.offset = 0, .region = 1, .count = sizeof(cmd),
+	};
+	uint8_t body[sizeof(a) + sizeof(cmd)];
+	int64_t t0;
+	int i;
+
+	ck_assert_int_eq(rc_hello(&c, true), 0);
+	rc_add_mem(&c, 0x4000, sizeof(mem), mem);
+	ck_assert_int_eq(rc_dma_map(&c, 0x4000, sizeof(mem), -1, 0, RW), 0);
+	/* The callback's DMA_READ comes on the twin; we hold it, so the
+	 * reader, which dispatched the write itself, waits for it. */
+	c.hold = true;
+	memcpy(body, &a, sizeof(a));
+	memcpy(body + sizeof(a), &cmd, sizeof(cmd));
+	ck_assert_int_eq(rc_send(&c, VFIO_USER_REGION_WRITE, body,
+				 sizeof(body), NULL, 0, NULL), 0);
+	for (i = 0; i < 100 && !c.have_held; i++)
+		rc_pump(&c, 50);
+	ck_assert(c.have_held);
+	ck_assert(c.held_on_twin);
+	t0 = now_ms();
+	vus_dev_stop(toy.dev);
+	/* Not after the 10 s a DMA reply may take. */
+	ck_assert(rc_closed_by_server(&c, 2000));
+	pthread_join(server, NULL);
+	ck_assert_int_lt(now_ms() - t0, 2000);
+	ck_assert_int_eq(served, 0);
+	/* teardown() joins again: start a no-op thread in its place. */
+	ck_assert_int_eq(pthread_create(&server, NULL, serve_main, NULL), 0);
+}
+END_TEST
+
 /* --- Without the listening server --- */
 
 static void *serve_fd_main(void *arg)
@@ -710,6 +830,9 @@ static Suite *suite(void)
 		test_ioeventfds_offered_within_the_clients_max_msg_fds);
 	tcase_add_test(tc, test_irq_trigger_without_eventfd_or_out_of_range);
 	tcase_add_test(tc, test_stop_while_a_client_is_connected);
+	tcase_add_test(tc,
+		test_twin_commands_keep_their_order_when_the_reader_dispatches);
+	tcase_add_test(tc, test_stop_while_the_reader_waits_for_a_twin_dma_reply);
 	suite_add_tcase(s, tc);
 
 	tcase_set_timeout(decl, 20);

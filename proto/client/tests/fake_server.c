@@ -180,6 +180,20 @@ void fake_handshake(struct fake *f)
 		     "\"max_data_xfer_size\":1048576}}", NULL, 0, NULL);
 }
 
+void fake_twin_handshake(struct fake *f)
+{
+	int sv[2];
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0,
+				    sv), 0);
+	fake_version(f->srv, 2, "{\"capabilities\":{\"max_msg_fds\":8,"
+		     "\"max_data_xfer_size\":1048576,\"twin_socket\":"
+		     "{\"supported\":true,\"fd_index\":0}}}", &sv[1], 1,
+		     NULL);
+	close(sv[1]);
+	f->twin_srv = sv[0];
+}
+
 void fake_drain(int sock)
 {
 	struct vu_msg m;

@@ -75,6 +75,9 @@ void fake_version(int sock, uint16_t minor, const char *json,
 /* The usual handshake: minor 2, max_msg_fds 8, max_data_xfer_size 1 MiB. */
 void fake_handshake(struct fake *f);
 
+/* fake_handshake() granting a twin socket: its server end in f->twin_srv. */
+void fake_twin_handshake(struct fake *f);
+
 /* Wait until the client closes (EOF or reset), draining what comes. */
 void fake_drain(int sock);
 
