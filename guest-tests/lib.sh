@@ -40,7 +40,8 @@ build_initramfs() {
 # starting the test host (see the note on issue 3). Such a boot, and only
 # such a boot, is tried once more, loudly: one that printed nothing for
 # GT_SILENT_LIMIT seconds, or whose test host never started the command.
-# Any boot that printed anything runs to its verdict or its time limit.
+# Any boot that printed anything runs to its verdict or its time limit,
+# unless it triple-faulted before its verdict (tried once more, loudly).
 run_minivmm() {
 	local log=$1 attempt pid tailer waited rc
 	shift
@@ -66,6 +67,12 @@ run_minivmm() {
 		wait "$tailer" 2>/dev/null
 		if [ "$rc" -eq 125 ] && grep -q "^with-kvm: the test host did not start" "$log"; then
 			echo "RETRY: the nested test host itself failed (attempt $attempt)"
+			continue
+		fi
+		# The nested environment's other failure (gt_guest_run below).
+		if [ "$attempt" = 1 ] && grep -q "guest reset (triple fault" "$log" &&
+			! grep -q "guest result:" "$log"; then
+			echo "RETRY: the nested guest triple-faulted before its verdict (attempt $attempt)"
 			continue
 		fi
 		[ -s "$log" ] && return "$rc"
