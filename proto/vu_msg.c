@@ -354,6 +354,216 @@ int vu_msg_recv_timeout(int sock, struct vu_msg *msg, size_t max_size,
 	return recv_msg(sock, msg, max_size, max_fds, timeout_ms);
 }
 
+void vu_msg_rbuf_reset(struct vu_msg_rbuf *rb)
+{
+	close_fds(rb->fds, rb->nr_fds);
+	rb->nr_fds = 0;
+	rb->fds_at = 0;
+	rb->head = 0;
+	rb->tail = 0;
+}
+
+/*
+ * Offset in @rb of the last message that begins in buf[@from..tail),
+ * @from being the start of one: the one descriptors read with those
+ * bytes belong to. A size below the header stops the walk there (that
+ * message fails, and its error empties the buffer).
+ */
+static size_t rb_last_start(const struct vu_msg_rbuf *rb, size_t from)
+{
+	struct vfio_user_header h;
+	size_t p = from;
+
+	while (rb->tail - p >= sizeof(h)) {
+		memcpy(&h, rb->buf + p, sizeof(h));
+		if (h.size < sizeof(h) || h.size >= rb->tail - p)
+			break;
+		p += h.size;
+	}
+	return p;
+}
+
+/*
+ * One recvmsg() of at most @len bytes to the end of @rb's bytes. @ahead:
+ * at a message boundary, @rb empty: descriptors are taken, and kept in
+ * @rb for the message they belong to. Otherwise the read is inside a
+ * message and fds there are an error (MSG_CTRUNC), as in read_full().
+ * Returns the count (> 0) or an error as read_full() does.
+ */
+static ssize_t rb_recv(struct rx *rx, struct vu_msg_rbuf *rb, size_t len,
+		       bool ahead)
+{
+	union vu_cmsg_buf cbuf;
+	struct iovec iov = { .iov_base = rb->buf + rb->tail, .iov_len = len };
+	size_t from = rb->tail;
+	struct msghdr mh;
+	ssize_t n;
+	int ret, flags;
+
+	for (;;) {
+		memset(&mh, 0, sizeof(mh));
+		mh.msg_iov = &iov;
+		mh.msg_iovlen = 1;
+		flags = 0;
+		if (ahead) {
+			mh.msg_control = cbuf.buf;
+			mh.msg_controllen = sizeof(cbuf.buf);
+			flags |= MSG_CMSG_CLOEXEC;
+		}
+		if (rx->dl.set)
+			flags |= MSG_DONTWAIT;
+		n = recvmsg(rx->sock, &mh, flags);
+		if (n >= 0)
+			break;
+		if (errno == EINTR)
+			continue;
+		if (errno == EAGAIN || errno == EWOULDBLOCK) {
+			ret = wait_ready(rx->sock, POLLIN, &rx->dl);
+			if (ret == -ETIMEDOUT && rx->got)
+				return -EPROTO;
+			if (ret)
+				return ret;
+			continue;
+		}
+		if (errno == ECONNRESET && rx->got)
+			return -EPROTO;
+		return -errno;
+	}
+	if (mh.msg_controllen)
+		take_fds(rx, &mh);
+	if (mh.msg_flags & MSG_CTRUNC)
+		rx->ctrunc = true;
+	if (n == 0)
+		return rx->got ? -EPROTO : -ECONNRESET;
+	rx->got += (size_t)n;
+	if (rx->ctrunc)
+		return -EPROTO;
+	rb->tail += (size_t)n;
+	if (rx->nr_fds) {
+		/* Only an ahead read takes fds, and only into an empty
+		 * buffer: @rb holds none yet. */
+		memcpy(rb->fds, rx->fds, rx->nr_fds * sizeof(int));
+		rb->nr_fds = rx->nr_fds;
+		rb->fds_at = rb_last_start(rb, from);
+		rx->nr_fds = 0;
+	}
+	return n;
+}
+
+/* Make @rb hold the whole header of its next message. */
+static int rb_fill_header(struct rx *rx, struct vu_msg_rbuf *rb)
+{
+	size_t avail;
+	ssize_t n;
+
+	if (rb->head == rb->tail) {
+		vu_msg_rbuf_reset(rb);	/* holds no fds here: to the start */
+		n = rb_recv(rx, rb, sizeof(rb->buf), true);
+		if (n < 0)
+			return (int)n;
+	}
+	rx->got = rb->tail - rb->head;
+	while ((avail = rb->tail - rb->head) < sizeof(struct vfio_user_header)) {
+		/* The rest of a header read ahead in part: exactly. */
+		if (rb->head + sizeof(struct vfio_user_header) >
+		    sizeof(rb->buf)) {
+			memmove(rb->buf, rb->buf + rb->head, avail);
+			if (rb->nr_fds)
+				rb->fds_at -= rb->head;
+			rb->head = 0;
+			rb->tail = avail;
+		}
+		n = rb_recv(rx, rb, sizeof(struct vfio_user_header) - avail,
+			    false);
+		if (n < 0)
+			return (int)n;
+	}
+	return 0;
+}
+
+int vu_msg_recv_rbuf(int sock, struct vu_msg_rbuf *rb, struct vu_msg *msg,
+		     size_t max_size, unsigned int max_fds, int timeout_ms)
+{
+	struct vfio_user_header hdr;
+	struct rx rx = { .sock = sock };
+	unsigned int i;
+	size_t n;
+	int ret;
+
+	memset(&msg->hdr, 0, sizeof(msg->hdr));
+	msg->body = NULL;
+	msg->body_len = 0;
+	msg->nr_fds = 0;
+	for (i = 0; i < VU_MSG_MAX_FDS_LIMIT; i++)
+		msg->fds[i] = -1;
+	if (max_size > VU_MSG_MAX_SIZE_LIMIT)
+		max_size = VU_MSG_MAX_SIZE_LIMIT;
+	if (max_fds > VU_MSG_MAX_FDS_LIMIT)
+		max_fds = VU_MSG_MAX_FDS_LIMIT;
+	deadline_init(&rx.dl, timeout_ms);
+
+	ret = rb_fill_header(&rx, rb);
+	if (ret)
+		goto fail;
+	memcpy(&hdr, rb->buf + rb->head, sizeof(hdr));
+	msg->hdr = hdr;
+	if (rb->nr_fds && rb->fds_at == rb->head) {
+		memcpy(rx.fds, rb->fds, rb->nr_fds * sizeof(int));
+		rx.nr_fds = rb->nr_fds;
+		rb->nr_fds = 0;
+	}
+	rb->head += sizeof(hdr);
+
+	if (hdr.size < sizeof(hdr)) {
+		ret = -EPROTO;
+		goto fail;
+	}
+	if (hdr.size > max_size) {
+		ret = -EMSGSIZE;
+		goto fail;
+	}
+	msg->body_len = hdr.size - sizeof(hdr);
+	if (msg->body_len) {
+		msg->body = malloc(msg->body_len);
+		if (!msg->body) {
+			ret = -ENOMEM;
+			goto fail;
+		}
+		n = rb->tail - rb->head;
+		if (n > msg->body_len)
+			n = msg->body_len;
+		memcpy(msg->body, rb->buf + rb->head, n);
+		rb->head += n;
+		/* The buffer is empty now: the rest, exactly, in place. */
+		if (n < msg->body_len) {
+			ret = read_full(&rx, (char *)msg->body + n,
+					msg->body_len - n);
+			if (ret)
+				goto fail;
+		}
+	}
+	if (rx.nr_fds > max_fds) {
+		/* Consumed whole: the stream and @rb are in step. */
+		close_fds(rx.fds, rx.nr_fds);
+		free(msg->body);
+		msg->body = NULL;
+		msg->body_len = 0;
+		return -EPROTO;
+	}
+	memcpy(msg->fds, rx.fds, rx.nr_fds * sizeof(int));
+	msg->nr_fds = rx.nr_fds;
+	return 0;
+
+fail:
+	close_fds(rx.fds, rx.nr_fds);
+	free(msg->body);
+	msg->body = NULL;
+	msg->body_len = 0;
+	if (ret != -ETIMEDOUT)
+		vu_msg_rbuf_reset(rb);
+	return ret;
+}
+
 void vu_msg_release(struct vu_msg *msg)
 {
 	close_fds(msg->fds, msg->nr_fds);

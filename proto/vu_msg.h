@@ -88,6 +88,47 @@ int vu_msg_recv(int sock, struct vu_msg *msg, size_t max_size,
 int vu_msg_recv_timeout(int sock, struct vu_msg *msg, size_t max_size,
 			unsigned int max_fds, int timeout_ms);
 
+/*
+ * A read-ahead buffer for one socket's receiver, so that a small message
+ * costs one recvmsg(), not two (header, then body). All-zero is a valid
+ * empty buffer. Whoever receives on the socket owns it: one at a time,
+ * and every read of the socket must then go through it.
+ *
+ * Descriptors: Linux ends a stream read right after the bytes of a
+ * sendmsg() that carried SCM_RIGHTS, so the fds of one read belong to
+ * the last message that begins in it (the senders this framing speaks
+ * with send a message, and its fds, with one sendmsg()). Reads ahead
+ * happen only at a message boundary with the buffer empty; the rest of a
+ * message begun there is read exactly, never past its end.
+ */
+#define VU_MSG_RBUF_SIZE 4096
+
+struct vu_msg_rbuf {
+	size_t head, tail;	/* unread bytes: buf[head..tail) */
+	size_t fds_at;		/* offset in buf of the message of @fds */
+	unsigned int nr_fds;
+	int fds[VU_MSG_MAX_FDS_LIMIT];
+	unsigned char buf[VU_MSG_RBUF_SIZE];
+};
+
+/*
+ * vu_msg_recv_rbuf - vu_msg_recv_timeout() through @rb: the same results
+ * and the same message, but it may read what follows into @rb too. After
+ * an error other than -ETIMEDOUT or the "too many fds" -EPROTO, @rb is
+ * emptied (its fds closed).
+ */
+int vu_msg_recv_rbuf(int sock, struct vu_msg_rbuf *rb, struct vu_msg *msg,
+		     size_t max_size, unsigned int max_fds, int timeout_ms);
+
+/* Whether @rb holds bytes (then poll() on the socket may not say so). */
+static inline int vu_msg_rbuf_pending(const struct vu_msg_rbuf *rb)
+{
+	return rb->head != rb->tail;
+}
+
+/* Empty @rb: drop what it holds and close its fds. */
+void vu_msg_rbuf_reset(struct vu_msg_rbuf *rb);
+
 /* Close the fds @msg still owns (those not set to -1), free its body. */
 void vu_msg_release(struct vu_msg *msg);
 

@@ -98,6 +98,7 @@ static void conn_free(struct vus_conn *c)
 		free(q);
 	}
 	vu_msg_release(&c->wait_reply);
+	vu_msg_rbuf_reset(&c->rb);
 	if (c->twin >= 0)
 		close(c->twin);
 	close(c->sock);
@@ -586,8 +587,8 @@ static bool read_one(struct vus_conn *conn)
 	struct vu_msg m;
 	int ret;
 
-	ret = vu_msg_recv_timeout(conn->sock, &m, RECV_MAX, VU_MAX_MSG_FDS,
-				  MSG_TIMEOUT_MS);
+	ret = vu_msg_recv_rbuf(conn->sock, &conn->rb, &m, RECV_MAX,
+			       VU_MAX_MSG_FDS, MSG_TIMEOUT_MS);
 	if (ret == -ETIMEDOUT)
 		return true;	/* nothing came after all: in step */
 	if (ret == -ECONNRESET) {
@@ -629,7 +630,7 @@ static int reader(struct vus_conn *conn)
 	struct vus_dev *dev = conn->dev;
 	struct pollfd p[4];
 	int unmask, ret;
-	bool room;
+	bool room, ahead;
 
 	for (;;) {
 		pthread_mutex_lock(&conn->q_lock);
@@ -641,7 +642,9 @@ static int reader(struct vus_conn *conn)
 		p[2] = (struct pollfd){ .fd = room ? conn->sock : -1,
 					.events = POLLIN };
 		p[3] = (struct pollfd){ .fd = unmask, .events = POLLIN };
-		ret = poll(p, 4, -1);
+		/* What was read ahead poll() does not see. */
+		ahead = room && vu_msg_rbuf_pending(&conn->rb);
+		ret = poll(p, 4, ahead ? 0 : -1);
 		if (ret < 0 && errno == EINTR)
 			continue;
 		if (ret < 0) {
@@ -659,7 +662,7 @@ static int reader(struct vus_conn *conn)
 			vus_irqs_unmask_event(dev);
 		if (is_broken(conn))
 			return 0;
-		if (p[2].revents && !read_one(conn))
+		if ((p[2].revents || ahead) && !read_one(conn))
 			return 0;
 	}
 }

@@ -120,6 +120,7 @@ struct vus_conn {
 	struct vus_dev *dev;
 	int sock;
 	int twin;			/* our end of the twin socket, or -1 */
+	struct vu_msg_rbuf rb;		/* read ahead on @sock (the reader) */
 	bool versioned;
 	struct vu_version ours;		/* what we accept (our limits) */
 	struct vu_version session;	/* negotiated: the client's limits */

@@ -88,6 +88,9 @@ struct vu_client {
 	 */
 	bool receiving;
 	bool hup;
+	/* Read ahead on @sock: the receiver's (the reader thread's without
+	 * a twin socket). Emptied by the receiver once dead. */
+	struct vu_msg_rbuf rb;
 	char error[VU_CLIENT_ERROR_LEN];
 };
 

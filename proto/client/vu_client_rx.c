@@ -259,6 +259,9 @@ static void rx_pass_locked(struct vu_client *c)
 		rx_one(c, c->sock);
 		pthread_mutex_lock(&c->lock);
 	}
+	/* Nobody reads a dead connection on: close the fds read ahead. */
+	if (c->dead)
+		vu_msg_rbuf_reset(&c->rb);
 	c->receiving = false;
 }
 
@@ -283,7 +286,11 @@ static void rx_receive_locked(struct vu_client *c, struct vu_pending *e)
 	c->receiving = true;
 	while (!e->done) {
 		pthread_mutex_unlock(&c->lock);
-		ret = poll(&p, 1, -1);
+		/* What was read ahead poll() does not see. */
+		if (vu_msg_rbuf_pending(&c->rb))
+			ret = 1;
+		else
+			ret = poll(&p, 1, -1);
 		err = errno;
 		if (ret > 0)
 			rx_one(c, c->sock);
@@ -640,8 +647,12 @@ static int rx_one(struct vu_client *c, int sock)
 	int ret;
 
 	/* Once a message has begun, the rest must follow in time. */
-	ret = vu_msg_recv_timeout(sock, &m, c->max_msg_size, c->max_msg_fds,
-				  c->timeout_ms);
+	if (twin)
+		ret = vu_msg_recv_timeout(sock, &m, c->max_msg_size,
+					  c->max_msg_fds, c->timeout_ms);
+	else
+		ret = vu_msg_recv_rbuf(sock, &c->rb, &m, c->max_msg_size,
+				       c->max_msg_fds, c->timeout_ms);
 	if (ret == -ETIMEDOUT)
 		return 0;	/* nothing came after all */
 	if (ret) {
@@ -719,6 +730,8 @@ static int rx_hangup(struct vu_client *c)
 	while (!ret)
 		ret = rx_one(c, c->sock);
 	pthread_mutex_lock(&c->lock);
+	if (c->dead)
+		vu_msg_rbuf_reset(&c->rb);	/* nobody reads on */
 	c->receiving = false;
 	pthread_mutex_unlock(&c->lock);
 	return ret;
@@ -740,7 +753,7 @@ static void *reader_main(void *arg)
 	};
 	nfds_t n = twin ? 3 : 2;
 	int wait, ret;
-	bool hup;
+	bool hup, ahead;
 
 	for (;;) {
 		pthread_mutex_lock(&c->lock);
@@ -752,7 +765,10 @@ static void *reader_main(void *arg)
 
 		/* A hang-up left to the receivers is theirs to read. */
 		p[1].fd = hup ? -1 : c->sock;
-		ret = poll(p, n, wait);
+		/* Without a twin socket the reader alone reads @sock: what
+		 * it read ahead poll() does not see. */
+		ahead = !twin && vu_msg_rbuf_pending(&c->rb);
+		ret = poll(p, n, ahead ? 0 : wait);
 		if (ret < 0) {
 			if (errno == EINTR)
 				continue;
@@ -762,12 +778,18 @@ static void *reader_main(void *arg)
 		}
 		if (p[0].revents)
 			break;		/* vu_client_close() */
-		if (p[1].revents &&
+		if ((p[1].revents || ahead) &&
 		    (twin ? rx_hangup(c) : rx_one(c, c->sock)))
 			break;
 		if (twin && p[2].revents && rx_one(c, c->twin))
 			break;
 	}
+	/* Dead (closed too): empty what was read ahead, unless a requester
+	 * still receives (it empties it itself, rx_pass_locked()). */
+	pthread_mutex_lock(&c->lock);
+	if (c->dead && !c->receiving)
+		vu_msg_rbuf_reset(&c->rb);
+	pthread_mutex_unlock(&c->lock);
 	return NULL;
 }
 

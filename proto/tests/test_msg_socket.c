@@ -15,6 +15,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -571,6 +572,235 @@ START_TEST(test_send_rejects_too_many_fds)
 }
 END_TEST
 
+/* --- vu_msg_recv_rbuf(): reads ahead, fds with their own message --- */
+
+static int new_memfd(void)
+{
+	int fd = memfd_create("rbuf", MFD_CLOEXEC);
+
+	ck_assert_int_ge(fd, 0);
+	return fd;
+}
+
+/* Send message @id: a body of @len bytes of @id, with @nr of @fds. */
+static void send_id(int sock, uint16_t id, size_t len, const int *fds,
+		    unsigned int nr)
+{
+	struct vfio_user_header h;
+	uint8_t *body = malloc(len ? len : 1);
+
+	ck_assert_ptr_nonnull(body);
+	memset(body, id, len);
+	vu_hdr_command(&h, id, VFIO_USER_DMA_MAP, 0);
+	ck_assert_int_eq(vu_msg_send(sock, &h, body, len, fds, nr), 0);
+	free(body);
+}
+
+/* Receive message @id through @rb: its body, and exactly @fds. */
+static void recv_id(int sock, struct vu_msg_rbuf *rb, uint16_t id, size_t len,
+		    const int *fds, unsigned int nr)
+{
+	struct stat a, b;
+	struct vu_msg m;
+	unsigned int i;
+	size_t j;
+
+	ck_assert_int_eq(vu_msg_recv_rbuf(sock, rb, &m, 1 << 21, 8, 2000), 0);
+	ck_assert_uint_eq(m.hdr.msg_id, id);
+	ck_assert_uint_eq(m.body_len, len);
+	for (j = 0; j < len; j++)
+		ck_assert_uint_eq(((uint8_t *)m.body)[j], (uint8_t)id);
+	ck_assert_uint_eq(m.nr_fds, nr);
+	for (i = 0; i < nr; i++) {
+		ck_assert_int_eq(fstat(fds[i], &a), 0);
+		ck_assert_int_eq(fstat(m.fds[i], &b), 0);
+		ck_assert_uint_eq(a.st_ino, b.st_ino);
+		ck_assert_int_eq(fcntl(m.fds[i], F_GETFD) & FD_CLOEXEC,
+				 FD_CLOEXEC);
+	}
+	vu_msg_release(&m);
+}
+
+START_TEST(test_rbuf_back_to_back_fds_go_with_their_message)
+{
+	struct vu_msg_rbuf *rb = calloc(1, sizeof(*rb));
+	int sv[2], a[2], b[1], c[1], i, before;
+
+	ck_assert_ptr_nonnull(rb);
+	pair(sv);
+	a[0] = new_memfd();
+	a[1] = new_memfd();
+	b[0] = new_memfd();
+	c[0] = new_memfd();
+	before = open_fds();
+	/* All queued before the first read: reads ahead see several. */
+	send_id(sv[0], 1, 8, NULL, 0);
+	send_id(sv[0], 2, 3, a, 2);		/* fds after one without */
+	send_id(sv[0], 3, 0, NULL, 0);		/* none after one with */
+	send_id(sv[0], 4, 5, NULL, 0);
+	send_id(sv[0], 5, 40, b, 1);
+	send_id(sv[0], 6, 1, c, 1);		/* fds after fds */
+	send_id(sv[0], 7, 2, NULL, 0);
+	send_id(sv[0], 8, 100, NULL, 0);
+	recv_id(sv[1], rb, 1, 8, NULL, 0);
+	ck_assert(vu_msg_rbuf_pending(rb));	/* 2 came with 1 */
+	recv_id(sv[1], rb, 2, 3, a, 2);
+	recv_id(sv[1], rb, 3, 0, NULL, 0);
+	recv_id(sv[1], rb, 4, 5, NULL, 0);
+	recv_id(sv[1], rb, 5, 40, b, 1);
+	recv_id(sv[1], rb, 6, 1, c, 1);
+	recv_id(sv[1], rb, 7, 2, NULL, 0);
+	recv_id(sv[1], rb, 8, 100, NULL, 0);
+	ck_assert(!vu_msg_rbuf_pending(rb));
+	ck_assert_uint_eq(rb->nr_fds, 0);
+	ck_assert_int_eq(open_fds(), before);	/* every copy closed */
+	for (i = 0; i < 2; i++)
+		close(a[i]);
+	close(b[0]);
+	close(c[0]);
+	free(rb);
+	close(sv[0]);
+	close(sv[1]);
+}
+END_TEST
+
+START_TEST(test_rbuf_reassembles_1_byte_writes_of_two_messages)
+{
+	struct vu_msg_rbuf *rb = calloc(1, sizeof(*rb));
+	uint8_t buf[2 * 16 + 60], body[40];
+	struct dribble d;
+	pthread_t t;
+	int sv[2], mfd;
+	size_t len;
+	void *ret;
+
+	ck_assert_ptr_nonnull(rb);
+	pair(sv);
+	mfd = new_memfd();
+	memset(body, 9, sizeof(body));
+	len = raw_msg(buf, 9, VFIO_USER_DMA_MAP, body, sizeof(body));
+	memset(body, 10, sizeof(body));
+	len += raw_msg(buf + len, 10, VFIO_USER_DMA_MAP, body, 20);
+	d = (struct dribble){ sv[0], buf, len, mfd };
+	ck_assert_int_eq(pthread_create(&t, NULL, dribble_thread, &d), 0);
+	recv_id(sv[1], rb, 9, 40, &mfd, 1);
+	recv_id(sv[1], rb, 10, 20, NULL, 0);
+	pthread_join(t, &ret);
+	ck_assert_ptr_null(ret);
+	ck_assert(!vu_msg_rbuf_pending(rb));
+	close(mfd);
+	free(rb);
+	close(sv[0]);
+	close(sv[1]);
+}
+END_TEST
+
+/* A message larger than the buffer between small ones, and a header
+ * cut by the end of the buffer. */
+START_TEST(test_rbuf_large_and_straddling_messages)
+{
+	struct vu_msg_rbuf *rb = calloc(1, sizeof(*rb));
+	const size_t big = 1 << 20;
+	int sv[2], fd, before;
+	pid_t pid;
+	int st;
+
+	ck_assert_ptr_nonnull(rb);
+	pair(sv);
+	fd = new_memfd();
+	before = open_fds();
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		send_id(sv[0], 1, 4, NULL, 0);
+		send_id(sv[0], 2, big, NULL, 0);
+		send_id(sv[0], 3, 4, &fd, 1);
+		/* 4090 bytes, then 6 of the next header fill a read. */
+		send_id(sv[0], 4, VU_MSG_RBUF_SIZE - 6 - 16, NULL, 0);
+		send_id(sv[0], 5, 7, &fd, 1);
+		send_id(sv[0], 6, VU_MSG_RBUF_SIZE - 6 - 16, NULL, 0);
+		send_id(sv[0], 7, 7, NULL, 0);
+		_exit(0);
+	}
+	recv_id(sv[1], rb, 1, 4, NULL, 0);
+	recv_id(sv[1], rb, 2, big, NULL, 0);
+	recv_id(sv[1], rb, 3, 4, &fd, 1);
+	recv_id(sv[1], rb, 4, VU_MSG_RBUF_SIZE - 6 - 16, NULL, 0);
+	recv_id(sv[1], rb, 5, 7, &fd, 1);
+	recv_id(sv[1], rb, 6, VU_MSG_RBUF_SIZE - 6 - 16, NULL, 0);
+	recv_id(sv[1], rb, 7, 7, NULL, 0);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	ck_assert(!vu_msg_rbuf_pending(rb));
+	ck_assert_int_eq(open_fds(), before);
+	close(fd);
+	free(rb);
+	close(sv[0]);
+	close(sv[1]);
+}
+END_TEST
+
+START_TEST(test_rbuf_reset_and_errors_close_fds_read_ahead)
+{
+	struct vu_msg_rbuf *rb = calloc(1, sizeof(*rb));
+	struct vfio_user_header h;
+	struct vu_msg m;
+	int sv[2], fds[4], i, before;
+
+	ck_assert_ptr_nonnull(rb);
+	pair(sv);
+	for (i = 0; i < 4; i++)
+		fds[i] = new_memfd();
+	before = open_fds();
+
+	/* Fds read ahead for a message never received: reset closes. */
+	send_id(sv[0], 1, 4, NULL, 0);
+	send_id(sv[0], 2, 4, fds, 3);
+	recv_id(sv[1], rb, 1, 4, NULL, 0);
+	ck_assert_uint_eq(rb->nr_fds, 3);
+	ck_assert_int_eq(open_fds(), before + 3);
+	vu_msg_rbuf_reset(rb);
+	ck_assert(!vu_msg_rbuf_pending(rb));
+	ck_assert_int_eq(open_fds(), before);
+
+	/* Too many fds: -EPROTO, all closed, and the stream in step. */
+	send_id(sv[0], 3, 4, fds, 4);
+	send_id(sv[0], 4, 4, NULL, 0);
+	ck_assert_int_eq(vu_msg_recv_rbuf(sv[1], rb, &m, 4096, 2, -1),
+			 -EPROTO);
+	ck_assert_uint_eq(m.hdr.msg_id, 3);
+	ck_assert_uint_eq(m.nr_fds, 0);
+	ck_assert_int_eq(open_fds(), before);
+	recv_id(sv[1], rb, 4, 4, NULL, 0);
+
+	/* Oversize after one with fds read ahead: all closed. */
+	send_id(sv[0], 5, 4, NULL, 0);
+	send_id(sv[0], 6, 4, fds, 2);
+	recv_id(sv[1], rb, 5, 4, NULL, 0);
+	ck_assert_int_eq(vu_msg_recv_rbuf(sv[1], rb, &m, 16, 8, -1),
+			 -EMSGSIZE);
+	ck_assert_uint_eq(m.hdr.msg_id, 6);
+	ck_assert(!vu_msg_rbuf_pending(rb));
+	ck_assert_uint_eq(rb->nr_fds, 0);
+	ck_assert_int_eq(open_fds(), before);
+
+	/* Nothing there: -ETIMEDOUT, in step; EOF: -ECONNRESET. */
+	ck_assert_int_eq(vu_msg_recv_rbuf(sv[1], rb, &m, 4096, 8, 10),
+			 -ETIMEDOUT);
+	vu_hdr_command(&h, 7, VFIO_USER_DEVICE_RESET, 0);
+	ck_assert_int_eq(vu_msg_send(sv[0], &h, NULL, 0, NULL, 0), 0);
+	close(sv[0]);
+	recv_id(sv[1], rb, 7, 0, NULL, 0);
+	ck_assert_int_eq(vu_msg_recv_rbuf(sv[1], rb, &m, 4096, 8, -1),
+			 -ECONNRESET);
+	ck_assert_int_eq(open_fds(), before - 1);	/* sv[0] */
+	for (i = 0; i < 4; i++)
+		close(fds[i]);
+	free(rb);
+	close(sv[1]);
+}
+END_TEST
+
 static Suite *msg_suite(void)
 {
 	Suite *s = suite_create("proto_msg_socket");
@@ -595,6 +825,10 @@ static Suite *msg_suite(void)
 	tcase_add_test(tc, test_timeout_mid_message_is_eproto);
 	tcase_add_test(tc, test_send_to_closed_peer_returns_epipe_without_sigpipe);
 	tcase_add_test(tc, test_send_rejects_too_many_fds);
+	tcase_add_test(tc, test_rbuf_back_to_back_fds_go_with_their_message);
+	tcase_add_test(tc, test_rbuf_reassembles_1_byte_writes_of_two_messages);
+	tcase_add_test(tc, test_rbuf_large_and_straddling_messages);
+	tcase_add_test(tc, test_rbuf_reset_and_errors_close_fds_read_ahead);
 	suite_add_tcase(s, tc);
 	return s;
 }
