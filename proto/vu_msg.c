@@ -217,29 +217,27 @@ static void take_fds(struct rx *rx, struct msghdr *mh)
 }
 
 /*
- * Read exactly @len bytes into @buf. Control data is accepted only while
- * nothing of the message has been read. Returns 0, -ECONNRESET on EOF
- * before the first byte of a message, -EPROTO on EOF after it or on
- * truncated control data, -ETIMEDOUT (first byte) / -EPROTO (later) when
- * the deadline passes, or -errno.
+ * One recvmsg() of at most @len bytes into @buf, waiting for data within
+ * @rx's deadline. @control: descriptors may come (they go to @rx);
+ * otherwise any are an error (MSG_CTRUNC). Returns the count (> 0),
+ * -ECONNRESET on EOF before the first byte of a message, -EPROTO on EOF
+ * after it or on truncated control data, -ETIMEDOUT (first byte) /
+ * -EPROTO (later) when the deadline passes, or -errno.
  */
-static int read_full(struct rx *rx, void *buf, size_t len)
+static ssize_t recv_some(struct rx *rx, void *buf, size_t len, bool control)
 {
 	union vu_cmsg_buf cbuf;
-	struct iovec iov;
+	struct iovec iov = { .iov_base = buf, .iov_len = len };
 	struct msghdr mh;
-	size_t done = 0;
 	ssize_t n;
 	int ret, flags;
 
-	while (done < len) {
-		iov.iov_base = (char *)buf + done;
-		iov.iov_len = len - done;
+	for (;;) {
 		memset(&mh, 0, sizeof(mh));
 		mh.msg_iov = &iov;
 		mh.msg_iovlen = 1;
 		flags = 0;
-		if (rx->got == 0) {
+		if (control) {
 			mh.msg_control = cbuf.buf;
 			mh.msg_controllen = sizeof(cbuf.buf);
 			flags |= MSG_CMSG_CLOEXEC;
@@ -252,31 +250,52 @@ static int read_full(struct rx *rx, void *buf, size_t len)
 		if (rx->dl.set)
 			flags |= MSG_DONTWAIT;
 		n = recvmsg(rx->sock, &mh, flags);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK) {
-				ret = wait_ready(rx->sock, POLLIN, &rx->dl);
-				if (ret == -ETIMEDOUT && rx->got)
-					return -EPROTO;
-				if (ret)
-					return ret;
-				continue;
-			}
-			if (errno == ECONNRESET && rx->got)
+		if (n >= 0)
+			break;
+		if (errno == EINTR)
+			continue;
+		if (errno == EAGAIN || errno == EWOULDBLOCK) {
+			ret = wait_ready(rx->sock, POLLIN, &rx->dl);
+			if (ret == -ETIMEDOUT && rx->got)
 				return -EPROTO;
-			return -errno;
+			if (ret)
+				return ret;
+			continue;
 		}
-		if (mh.msg_controllen)
-			take_fds(rx, &mh);
-		if (mh.msg_flags & MSG_CTRUNC)
-			rx->ctrunc = true;
-		if (n == 0)
-			return rx->got ? -EPROTO : -ECONNRESET;
-		done += (size_t)n;
-		rx->got += (size_t)n;
-		if (rx->ctrunc)
+		if (errno == ECONNRESET && rx->got)
 			return -EPROTO;
+		return -errno;
+	}
+	if (mh.msg_controllen)
+		take_fds(rx, &mh);
+	if (mh.msg_flags & MSG_CTRUNC)
+		rx->ctrunc = true;
+	if (n == 0)
+		return rx->got ? -EPROTO : -ECONNRESET;
+	rx->got += (size_t)n;
+	if (rx->ctrunc)
+		return -EPROTO;
+	return n;
+}
+
+/*
+ * Read exactly @len bytes into @buf. Control data is accepted only while
+ * nothing of the message has been read. Returns 0, -ECONNRESET on EOF
+ * before the first byte of a message, -EPROTO on EOF after it or on
+ * truncated control data, -ETIMEDOUT (first byte) / -EPROTO (later) when
+ * the deadline passes, or -errno.
+ */
+static int read_full(struct rx *rx, void *buf, size_t len)
+{
+	size_t done = 0;
+	ssize_t n;
+
+	while (done < len) {
+		/* Control data only while nothing of the message is read. */
+		n = recv_some(rx, (char *)buf + done, len - done, rx->got == 0);
+		if (n < 0)
+			return (int)n;
+		done += (size_t)n;
 	}
 	return 0;
 }
@@ -393,51 +412,12 @@ static size_t rb_last_start(const struct vu_msg_rbuf *rb, size_t from)
 static ssize_t rb_recv(struct rx *rx, struct vu_msg_rbuf *rb, size_t len,
 		       bool ahead)
 {
-	union vu_cmsg_buf cbuf;
-	struct iovec iov = { .iov_base = rb->buf + rb->tail, .iov_len = len };
 	size_t from = rb->tail;
-	struct msghdr mh;
 	ssize_t n;
-	int ret, flags;
 
-	for (;;) {
-		memset(&mh, 0, sizeof(mh));
-		mh.msg_iov = &iov;
-		mh.msg_iovlen = 1;
-		flags = 0;
-		if (ahead) {
-			mh.msg_control = cbuf.buf;
-			mh.msg_controllen = sizeof(cbuf.buf);
-			flags |= MSG_CMSG_CLOEXEC;
-		}
-		if (rx->dl.set)
-			flags |= MSG_DONTWAIT;
-		n = recvmsg(rx->sock, &mh, flags);
-		if (n >= 0)
-			break;
-		if (errno == EINTR)
-			continue;
-		if (errno == EAGAIN || errno == EWOULDBLOCK) {
-			ret = wait_ready(rx->sock, POLLIN, &rx->dl);
-			if (ret == -ETIMEDOUT && rx->got)
-				return -EPROTO;
-			if (ret)
-				return ret;
-			continue;
-		}
-		if (errno == ECONNRESET && rx->got)
-			return -EPROTO;
-		return -errno;
-	}
-	if (mh.msg_controllen)
-		take_fds(rx, &mh);
-	if (mh.msg_flags & MSG_CTRUNC)
-		rx->ctrunc = true;
-	if (n == 0)
-		return rx->got ? -EPROTO : -ECONNRESET;
-	rx->got += (size_t)n;
-	if (rx->ctrunc)
-		return -EPROTO;
+	n = recv_some(rx, rb->buf + rb->tail, len, ahead);
+	if (n < 0)
+		return n;
 	rb->tail += (size_t)n;
 	if (rx->nr_fds) {
 		/* Only an ahead read takes fds, and only into an empty
