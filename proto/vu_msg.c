@@ -300,13 +300,11 @@ static int read_full(struct rx *rx, void *buf, size_t len)
 	return 0;
 }
 
-static int recv_msg(int sock, struct vu_msg *msg, size_t max_size,
-		    unsigned int max_fds, int timeout_ms)
+/* An empty @msg, the limits clamped, @rx ready to read @sock. */
+static void msg_begin(struct vu_msg *msg, struct rx *rx, int sock,
+		      size_t *max_size, unsigned int *max_fds, int timeout_ms)
 {
-	struct vfio_user_header hdr;
-	struct rx rx = { .sock = sock };
 	unsigned int i;
-	int ret;
 
 	memset(&msg->hdr, 0, sizeof(msg->hdr));
 	msg->body = NULL;
@@ -314,50 +312,76 @@ static int recv_msg(int sock, struct vu_msg *msg, size_t max_size,
 	msg->nr_fds = 0;
 	for (i = 0; i < VU_MSG_MAX_FDS_LIMIT; i++)
 		msg->fds[i] = -1;
-	if (max_size > VU_MSG_MAX_SIZE_LIMIT)
-		max_size = VU_MSG_MAX_SIZE_LIMIT;
-	if (max_fds > VU_MSG_MAX_FDS_LIMIT)
-		max_fds = VU_MSG_MAX_FDS_LIMIT;
-	deadline_init(&rx.dl, timeout_ms);
+	if (*max_size > VU_MSG_MAX_SIZE_LIMIT)
+		*max_size = VU_MSG_MAX_SIZE_LIMIT;
+	if (*max_fds > VU_MSG_MAX_FDS_LIMIT)
+		*max_fds = VU_MSG_MAX_FDS_LIMIT;
+	/* Not the fds array: only rx->fds[0..nr_fds) is ever read. */
+	rx->sock = sock;
+	rx->got = 0;
+	rx->nr_fds = 0;
+	rx->ctrunc = false;
+	deadline_init(&rx->dl, timeout_ms);
+}
 
-	ret = read_full(&rx, &hdr, sizeof(hdr));
-	if (ret)
-		goto fail;
-	msg->hdr = hdr;
-
+/* Take @hdr into @msg and allocate its body: 0, -EPROTO, -EMSGSIZE, -ENOMEM. */
+static int msg_take_header(struct vu_msg *msg,
+			   const struct vfio_user_header *hdr, size_t max_size)
+{
+	msg->hdr = *hdr;
 	/* "Message size contains the size of the entire message". */
-	if (hdr.size < sizeof(hdr)) {
-		ret = -EPROTO;
-		goto fail;
-	}
-	if (hdr.size > max_size) {
-		ret = -EMSGSIZE;
-		goto fail;
-	}
-	msg->body_len = hdr.size - sizeof(hdr);
+	if (hdr->size < sizeof(*hdr))
+		return -EPROTO;
+	if (hdr->size > max_size)
+		return -EMSGSIZE;
+	msg->body_len = hdr->size - sizeof(*hdr);
 	if (msg->body_len) {
 		msg->body = malloc(msg->body_len);
-		if (!msg->body) {
-			ret = -ENOMEM;
-			goto fail;
-		}
-		ret = read_full(&rx, msg->body, msg->body_len);
-		if (ret)
-			goto fail;
+		if (!msg->body)
+			return -ENOMEM;
 	}
-	if (rx.nr_fds > max_fds) {
-		ret = -EPROTO;	/* consumed whole: the stream is in step */
-		goto fail;
-	}
-	memcpy(msg->fds, rx.fds, rx.nr_fds * sizeof(int));
-	msg->nr_fds = rx.nr_fds;
 	return 0;
+}
 
-fail:
-	close_fds(rx.fds, rx.nr_fds);
+/* Give @msg the fds @rx gathered: -EPROTO when more than @max_fds came. */
+static int msg_take_fds(struct vu_msg *msg, struct rx *rx,
+			unsigned int max_fds)
+{
+	if (rx->nr_fds > max_fds)
+		return -EPROTO;	/* consumed whole: the stream is in step */
+	memcpy(msg->fds, rx->fds, rx->nr_fds * sizeof(int));
+	msg->nr_fds = rx->nr_fds;
+	rx->nr_fds = 0;
+	return 0;
+}
+
+/* A failed receive: nothing stays with @msg or @rx. */
+static void msg_drop(struct vu_msg *msg, struct rx *rx)
+{
+	close_fds(rx->fds, rx->nr_fds);
+	rx->nr_fds = 0;
 	free(msg->body);
 	msg->body = NULL;
 	msg->body_len = 0;
+}
+
+static int recv_msg(int sock, struct vu_msg *msg, size_t max_size,
+		    unsigned int max_fds, int timeout_ms)
+{
+	struct vfio_user_header hdr;
+	struct rx rx;
+	int ret;
+
+	msg_begin(msg, &rx, sock, &max_size, &max_fds, timeout_ms);
+	ret = read_full(&rx, &hdr, sizeof(hdr));
+	if (!ret)
+		ret = msg_take_header(msg, &hdr, max_size);
+	if (!ret && msg->body_len)
+		ret = read_full(&rx, msg->body, msg->body_len);
+	if (!ret)
+		ret = msg_take_fds(msg, &rx, max_fds);
+	if (ret)
+		msg_drop(msg, &rx);
 	return ret;
 }
 
@@ -465,50 +489,25 @@ int vu_msg_recv_rbuf(int sock, struct vu_msg_rbuf *rb, struct vu_msg *msg,
 		     size_t max_size, unsigned int max_fds, int timeout_ms)
 {
 	struct vfio_user_header hdr;
-	struct rx rx = { .sock = sock };
-	unsigned int i;
+	struct rx rx;
 	size_t n;
 	int ret;
 
-	memset(&msg->hdr, 0, sizeof(msg->hdr));
-	msg->body = NULL;
-	msg->body_len = 0;
-	msg->nr_fds = 0;
-	for (i = 0; i < VU_MSG_MAX_FDS_LIMIT; i++)
-		msg->fds[i] = -1;
-	if (max_size > VU_MSG_MAX_SIZE_LIMIT)
-		max_size = VU_MSG_MAX_SIZE_LIMIT;
-	if (max_fds > VU_MSG_MAX_FDS_LIMIT)
-		max_fds = VU_MSG_MAX_FDS_LIMIT;
-	deadline_init(&rx.dl, timeout_ms);
-
+	msg_begin(msg, &rx, sock, &max_size, &max_fds, timeout_ms);
 	ret = rb_fill_header(&rx, rb);
 	if (ret)
 		goto fail;
 	memcpy(&hdr, rb->buf + rb->head, sizeof(hdr));
-	msg->hdr = hdr;
 	if (rb->nr_fds && rb->fds_at == rb->head) {
 		memcpy(rx.fds, rb->fds, rb->nr_fds * sizeof(int));
 		rx.nr_fds = rb->nr_fds;
 		rb->nr_fds = 0;
 	}
 	rb->head += sizeof(hdr);
-
-	if (hdr.size < sizeof(hdr)) {
-		ret = -EPROTO;
+	ret = msg_take_header(msg, &hdr, max_size);
+	if (ret)
 		goto fail;
-	}
-	if (hdr.size > max_size) {
-		ret = -EMSGSIZE;
-		goto fail;
-	}
-	msg->body_len = hdr.size - sizeof(hdr);
 	if (msg->body_len) {
-		msg->body = malloc(msg->body_len);
-		if (!msg->body) {
-			ret = -ENOMEM;
-			goto fail;
-		}
 		n = rb->tail - rb->head;
 		if (n > msg->body_len)
 			n = msg->body_len;
@@ -522,23 +521,16 @@ int vu_msg_recv_rbuf(int sock, struct vu_msg_rbuf *rb, struct vu_msg *msg,
 				goto fail;
 		}
 	}
-	if (rx.nr_fds > max_fds) {
+	ret = msg_take_fds(msg, &rx, max_fds);
+	if (ret) {
 		/* Consumed whole: the stream and @rb are in step. */
-		close_fds(rx.fds, rx.nr_fds);
-		free(msg->body);
-		msg->body = NULL;
-		msg->body_len = 0;
-		return -EPROTO;
+		msg_drop(msg, &rx);
+		return ret;
 	}
-	memcpy(msg->fds, rx.fds, rx.nr_fds * sizeof(int));
-	msg->nr_fds = rx.nr_fds;
 	return 0;
 
 fail:
-	close_fds(rx.fds, rx.nr_fds);
-	free(msg->body);
-	msg->body = NULL;
-	msg->body_len = 0;
+	msg_drop(msg, &rx);
 	if (ret != -ETIMEDOUT)
 		vu_msg_rbuf_reset(rb);
 	return ret;
