@@ -81,6 +81,31 @@ run_minivmm() {
 	return 1
 }
 
+# gt_start_device PROGRAM SOCKET LOG [options]: a vfio-user server on
+# SOCKET, its output in LOG; returns once the socket exists (1 and a FAIL
+# line with its log if it never does). gt_stop_devices stops them all.
+gt_dev_pids=()
+gt_start_device() {
+	local prog=$1 sock=$2 log=$3 i
+	shift 3
+	rm -f "$sock"
+	"$prog" --socket-path="$sock" "$@" > "$log" 2>&1 &
+	gt_dev_pids+=($!)
+	for ((i = 0; i < 100; i++)); do
+		[ -S "$sock" ] && return 0
+		sleep 0.1
+	done
+	not_ok "$(basename "$prog") did not create $sock: $(cat "$log")"
+	return 1
+}
+
+gt_stop_devices() {
+	local p
+	for p in "${gt_dev_pids[@]}"; do kill "$p" 2>/dev/null; done
+	for p in "${gt_dev_pids[@]}"; do wait "$p" 2>/dev/null; done
+	gt_dev_pids=()
+}
+
 # gt_kvm_snapshot: inside the test host, what KVM is doing right now: its
 # counters and a fraction of a second of its trace events (exits, emulated
 # instructions, injected exceptions, page faults), so that a guest stuck in

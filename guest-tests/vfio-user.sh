@@ -27,28 +27,13 @@ if [ -z "${GT_INSIDE_KVM:-}" ]; then
 	exit $?
 fi
 
-dev_pids=()
-stop_devices() {
-	local p
-	for p in "${dev_pids[@]}"; do kill "$p" 2>/dev/null; done
-	for p in "${dev_pids[@]}"; do wait "$p" 2>/dev/null; done
-	dev_pids=()
-}
-trap 'stop_devices; rm -rf "$GT_TMP"' EXIT
+trap 'gt_stop_devices; rm -rf "$GT_TMP"' EXIT
 
 # start_device N [options]: vfio-user-testdev on $GT_TMP/devN.sock.
 start_device() {
-	local n=$1 i
+	local n=$1
 	shift
-	"$TESTDEV" --socket-path="$GT_TMP/dev$n.sock" "$@" > "$GT_TMP/dev$n.log" 2>&1 &
-	dev_pids+=($!)
-	for ((i = 0; i < 100; i++)); do
-		[ -S "$GT_TMP/dev$n.sock" ] && return 0
-		sleep 0.1
-	done
-	not_ok "device $n did not create its socket"
-	cat "$GT_TMP/dev$n.log"
-	return 1
+	gt_start_device "$TESTDEV" "$GT_TMP/dev$n.sock" "$GT_TMP/dev$n.log" "$@"
 }
 
 # Not quiet: if a guest ever dies (a triple fault was seen once in about
@@ -64,7 +49,7 @@ boot() {
 	for ((i = 1; i <= n; i++)); do args+=(--vfio-user "$GT_TMP/dev$i.sock"); done
 	: > "$log"
 	if [ "$kill" = 1 ]; then
-		local victim=${dev_pids[$((n - 1))]}
+		local victim=${gt_dev_pids[$((n - 1))]}
 		(
 			for ((i = 0; i < 1200; i++)); do
 				if grep -q "guest: ready for the kill" "$log"; then
@@ -199,8 +184,7 @@ esac
 for attempt in 1 2; do
 	"scenario_${scenario//-/_}"
 	[ $? = 75 ] || break
-	stop_devices
-	rm -f "$GT_TMP"/dev*.sock
+	gt_stop_devices
 	if [ "$attempt" = 1 ]; then
 		echo "RETRY: the nested environment failed the guest (above); once more, from new devices"
 	else

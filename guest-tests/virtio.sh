@@ -22,28 +22,18 @@ if [ -z "${GT_INSIDE_KVM:-}" ]; then
 	exit $?
 fi
 
-dev_pids=()
-trap 'stop_devices; rm -rf "$GT_TMP"' EXIT
+trap 'gt_stop_devices; rm -rf "$GT_TMP"' EXIT
 
 # start DEVICE_PROGRAM SOCKET LOG [options]
 start() {
-	local prog=$1 sock=$2 log=$3 i
-	shift 3
-	"$prog" --socket-path="$sock" "$@" > "$log" 2>&1 &
-	dev_pids+=($!)
-	for ((i = 0; i < 100; i++)); do
-		[ -S "$sock" ] && return 0
-		sleep 0.1
-	done
-	not_ok "$(basename "$prog") did not create $sock: $(cat "$log")"
-	gt_finish
+	gt_start_device "$@" || gt_finish
 }
 
 # run_guest: the devices on a new disk, and the guest; status 75 is the
 # nested environment's failure (gt_guest_run), worth one more try.
 run_guest() {
 	disk=$GT_TMP/disk.img
-	rm -f "$disk" "$GT_TMP/blk.sock" "$GT_TMP/rng.sock"
+	rm -f "$disk"
 	truncate -s 64M "$disk"
 	sectors=$((64 * 1024 * 1024 / 512))
 	serial=minivmm-disk-1
@@ -66,17 +56,12 @@ run_guest() {
 		--cmdline "console=ttyS0 quiet acpi=off panic=-1 t.blk_sectors=$sectors t.serial=$serial t.queues=$queues t.ro=$ro t.pattern=$pattern"
 }
 
-stop_devices() {
-	local p
-	for p in "${dev_pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-	dev_pids=()
-}
 
 for attempt in 1 2; do
 	run_guest
 	rc=$?
 	[ "$rc" = 75 ] || break
-	stop_devices
+	gt_stop_devices
 	if [ "$attempt" = 1 ]; then
 		echo "RETRY: the nested environment failed the guest (above); once more, from new devices"
 	else
