@@ -146,7 +146,8 @@ gt_kvm_snapshot() {
 # at any point of its run, to lose its memory's integrity: KVM's trace
 # then shows a fault loop (every exit a nested page fault at one rip while
 # walking a guest page table that points outside RAM, each answered by
-# injecting a #PF, forever), or the guest triple-faults. The same runs
+# injecting a #PF, forever), or the guest triple-faults, or the test
+# host's own kernel stalls (an RCU stall in its log). The same runs
 # pass on a retry; the caller retries once, loudly, on status 75. A run
 # that fails any other way is not retried.
 gt_guest_run() {
@@ -182,6 +183,13 @@ gt_guest_run() {
 	wait "$tailer" 2>/dev/null
 	if [ "$stuck" = 1 ] && gt_fault_loop "$GT_TMP/kvm-trace"; then
 		echo "NESTED: the guest is stuck in a fault loop (KVM trace above)"
+		return 75
+	fi
+	# The test host's own kernel reporting an RCU stall: the host that
+	# runs KVM was itself stuck, whatever the guest did.
+	if [ "$stuck" = 1 ] && dmesg 2>/dev/null | grep -Eq "rcu: .*(detected stalls|kthread starved)"; then
+		echo "NESTED: the test host's kernel reported an RCU stall:"
+		dmesg | grep -E "rcu: .*(detected stalls|kthread starved)" | head -3
 		return 75
 	fi
 	if grep -q "guest reset (triple fault" "$err" && ! grep -q "guest result:" "$out"; then
