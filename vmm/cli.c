@@ -67,7 +67,9 @@ static void cli_usage(FILE *out)
 "\n"
 "Exit status: 0 when the guest reboots or powers off; the value the guest\n"
 "writes to the test-exit port (0x%x) when it does; 1 on an error (a\n"
-"message says which); 2 on bad usage; 128+N when stopped by signal N.\n",
+"message says which; when KVM cannot run the guest, it names KVM's reason\n"
+"and prints the vCPU's registers); 2 on bad usage; 128+N when stopped by\n"
+"signal N.\n",
 		CLI_DEFAULT_CMDLINE, CLI_MAX_CPUS, X86_PORT_BOOT_TIMING, X86_PORT_TEST_EXIT);
 }
 

@@ -123,8 +123,14 @@ int console_init(struct console *con, struct vm *vm, int in_fd, int out_fd)
 	if (con->in_is_tty && tcgetattr(in_fd, &con->saved) == 0) {
 		struct termios raw = con->saved;
 
-		/* Every key goes to the guest, including ^C and ^Z. */
+		/*
+		 * Every key goes to the guest, including ^C and ^Z. Output
+		 * processing stays as it was (as QEMU's stdio does), so that
+		 * what minivmm itself prints while the guest runs, such as a
+		 * register dump, starts each line at the left margin.
+		 */
 		cfmakeraw(&raw);
+		raw.c_oflag = con->saved.c_oflag;
 		console_arm_fatal_restore(con);
 		if (tcsetattr(in_fd, TCSANOW, &raw) == 0)
 			con->raw = true;

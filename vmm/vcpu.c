@@ -369,6 +369,39 @@ static void vcpu_handle_mmio(struct vcpu *vcpu)
 		       claimed ? EXIT_MMIO : EXIT_MMIO_UNCLAIMED);
 }
 
+/*
+ * Name a KVM_EXIT_INTERNAL_ERROR's suberror (linux/kvm.h). The common one
+ * for a device author is an emulation failure: the guest touched a trapped
+ * BAR (or unclaimed MMIO) with an instruction KVM's emulator does not know,
+ * such as an SSE or AVX copy; its bytes say which.
+ */
+static void vcpu_describe_internal_error(const struct kvm_run *run,
+					 char *buf, size_t len)
+{
+	static const char *const names[] = {
+		[KVM_INTERNAL_ERROR_EMULATION] = "instruction emulation failed",
+		[KVM_INTERNAL_ERROR_SIMUL_EX] = "exception while delivering an exception",
+		[KVM_INTERNAL_ERROR_DELIVERY_EV] = "exit while delivering an event",
+		[KVM_INTERNAL_ERROR_UNEXPECTED_EXIT_REASON] = "unexpected hardware exit",
+	};
+	uint32_t sub = run->internal.suberror;
+	const char *name = sub < sizeof(names) / sizeof(names[0]) && names[sub] ?
+			   names[sub] : "unknown";
+	int n, i;
+
+	n = snprintf(buf, len, "KVM internal error: %s (suberror %u)", name, sub);
+	if (sub != KVM_INTERNAL_ERROR_EMULATION ||
+	    !(run->emulation_failure.flags &
+	      KVM_INTERNAL_ERROR_EMULATION_FLAG_INSTRUCTION_BYTES) ||
+	    n < 0 || n >= (int)len)
+		return;
+	n += snprintf(buf + n, len - n, ", instruction bytes");
+	for (i = 0; i < run->emulation_failure.insn_size && i < 15 &&
+	     n < (int)len; i++)
+		n += snprintf(buf + n, len - n, " %02x",
+			      run->emulation_failure.insn_bytes[i]);
+}
+
 static void vcpu_fatal(struct vcpu *vcpu, const char *what)
 {
 	vm_request_stop(vcpu->vm, 1, "vcpu%u: %s", vcpu->id, what);
@@ -380,7 +413,7 @@ static bool vcpu_handle_exit(struct vcpu *vcpu)
 {
 	struct kvm_run *run = vcpu->run;
 	struct vm *vm = vcpu->vm;
-	char msg[128];
+	char msg[192];
 
 	switch (run->exit_reason) {
 	case KVM_EXIT_IO:
@@ -421,8 +454,7 @@ static bool vcpu_handle_exit(struct vcpu *vcpu)
 		return false;
 	case KVM_EXIT_INTERNAL_ERROR:
 		exit_stats_inc(&vm->stats, EXIT_OTHER);
-		snprintf(msg, sizeof(msg), "KVM internal error, suberror %u",
-			 run->internal.suberror);
+		vcpu_describe_internal_error(run, msg, sizeof(msg));
 		vcpu_fatal(vcpu, msg);
 		return false;
 	default:
