@@ -11,6 +11,17 @@ check() {
 check "nproc" "$(arg expect.cpus)" "$(nproc)"
 check "online cpus" "0-$(($(arg expect.cpus) - 1))" "$(cat /sys/devices/system/cpu/online | sed 's/^0$/0-0/')"
 
+# minivmm's topology: one package of N cores, one thread each, APIC ids
+# 0..N-1 in vCPU order (CPUID leaves 1, 0Bh, 8000_0008h, 8000_001Eh and
+# the MP table must agree, or Linux numbers the CPUs differently).
+n=$(arg expect.cpus)
+cpuinfo() { awk -F': ' -v k="$1" '$1 ~ "^" k "[ \t]*$" { printf "%s ", $2 }' /proc/cpuinfo; }
+check "APIC ids" "$(seq 0 $((n - 1)) | tr '\n' ' ')" "$(cpuinfo apicid)"
+check "initial APIC ids" "$(seq 0 $((n - 1)) | tr '\n' ' ')" "$(cpuinfo 'initial apicid')"
+check "packages" "0" "$(cat /sys/devices/system/cpu/cpu*/topology/physical_package_id | sort -u | tr '\n' ' ' | sed 's/ $//')"
+check "cores per package" "$n" "$(cpuinfo 'cpu cores' | cut -d' ' -f1)"
+check "threads of cpu0's core" "0" "$(cat /sys/devices/system/cpu/cpu0/topology/thread_siblings_list)"
+
 # MemTotal (KiB) is RAM less what the kernel keeps for itself; it must be
 # most of --memory, and more than fits below the 3 GiB hole when above it.
 mem_kib=$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)
