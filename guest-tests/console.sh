@@ -3,8 +3,8 @@
 # minivmm on a pty, wait for the guest shell, type a command and read its
 # answer, reboot the guest, and check that minivmm exits 0 and leaves the
 # terminal as it found it. Then every other way out must restore the
-# terminal too: Ctrl-A x, SIGTERM, and a guest that KVM cannot run (which
-# must also name the reason and print the vCPU's registers).
+# terminal too: Ctrl-A x, SIGTERM, a guest that KVM cannot run (which must
+# also name the reason and print the vCPU's registers), and a triple fault.
 . "$(dirname "$0")/lib.sh"
 
 if [ -z "${GT_INSIDE_KVM:-}" ]; then
@@ -49,7 +49,7 @@ EOF
 # start [MINIVMM ARGS]: minivmm on a fresh pane (the shell guest by
 # default); when it ends the pane shows its status and the terminal mode.
 start() {
-	local args=${1:-"--kernel '$KERNEL' --initrd '$GT_INITRD' --cmdline 'console=ttyS0 quiet'"}
+	local args=${1:-"--kernel '$KERNEL' --initrd '$GT_INITRD' --cpus 2 --cmdline 'console=ttyS0 quiet'"}
 	tmx kill-server 2>/dev/null
 	rm -f "$GT_TMP/minivmm.pid"
 	runs=$((runs + 1))
@@ -99,7 +99,7 @@ echo "$pane" | grep -qx "icanon" && ok "terminal restored after SIGTERM" ||
 # A guest KVM cannot run (guest-tests/fault_kernel.c): an instruction
 # KVM's emulator lacks, on unclaimed MMIO, with rbx and rax set to values
 # the register dump must show.
-start "--kernel '$FAULT_KERNEL'"
+start "--kernel '$EMULATION_KERNEL'"
 ended "KVM internal error" 120
 echo "$pane"
 echo "$pane" | grep -q "minivmm-exit=1$" && ok "KVM internal error: exit status 1" ||
@@ -114,5 +114,15 @@ echo "$pane" | grep -q "minivmm: vcpu0 registers:" &&
 	not_ok "no register dump with the guest's rax and rbx at the line start"
 echo "$pane" | grep -qx "icanon" && ok "terminal restored after the KVM error" ||
 	not_ok "terminal left in raw mode after the KVM error"
+
+# A guest that triple-faults (KVM_EXIT_SHUTDOWN): a PC resets, so minivmm
+# ends with status 0 and says why.
+start "--kernel '$TRIPLE_FAULT_KERNEL'"
+ended "triple fault" 120
+echo "$pane" | grep -q "guest reset (triple fault on vcpu0)" && echo "$pane" | grep -q "minivmm-exit=0$" &&
+	ok "a triple fault ends minivmm with status 0, saying so" ||
+	not_ok "a triple fault did not end minivmm with 0 and its reason"
+echo "$pane" | grep -qx "icanon" && ok "terminal restored after the triple fault" ||
+	not_ok "terminal left in raw mode after the triple fault"
 tmx kill-server 2>/dev/null
 gt_finish
