@@ -147,11 +147,15 @@ gt_kvm_snapshot() {
 # then shows a fault loop (every exit a nested page fault at one rip while
 # walking a guest page table that points outside RAM, each answered by
 # injecting a #PF, forever), or the guest triple-faults, or the test
-# host's own kernel stalls (an RCU stall in its log). The same runs
+# host's own kernel stalls (an RCU stall in its log), or the guest's
+# timers stop: the guest's kernel reports that a timer it armed never
+# fired ("timer wakeup didn't happen") while every vCPU sits halted inside
+# KVM, where its LAPIC timer lives and minivmm has no part. The same runs
 # pass on a retry; the caller retries once, loudly, on status 75. A run
-# that fails any other way is not retried.
+# that fails any other way is not retried: a vCPU stuck in minivmm (say,
+# waiting for a device's reply) is not halted in KVM.
 gt_guest_run() {
-	local out=$1 err=$2 pid tailer waited=0 rc stuck=0
+	local out=$1 err=$2 pid tailer start=$SECONDS rc stuck=0 halted=0
 	shift 2
 	: > "$out"; : > "$err"
 	if [ "$out" = "$err" ]; then
@@ -166,17 +170,19 @@ gt_guest_run() {
 		tail -q -n +1 -f --pid="$pid" "$out" "$err" &
 	fi
 	tailer=$!
+	# Wall-clock seconds: under TCG one turn of this loop takes well
+	# over the second it sleeps (sleep is exec'd from 9p).
 	while kill -0 "$pid" 2>/dev/null; do
-		if [ "$waited" -ge "${GT_GUEST_LIMIT:-300}" ]; then
-			echo "FAIL: the guest did not finish in $waited s; KVM's view of it:"
+		if [ $((SECONDS - start)) -ge "${GT_GUEST_LIMIT:-300}" ]; then
+			echo "FAIL: the guest did not finish in $((SECONDS - start)) s; KVM's view of it:"
 			rm -f "$GT_TMP/kvm-trace"
+			gt_vcpus_halted "$pid" && halted=1
 			gt_stuck_report "$pid"
 			stuck=1
 			kill -TERM "$pid"
 			break
 		fi
 		sleep 1
-		waited=$((waited + 1))
 	done
 	wait "$pid"
 	rc=$?
@@ -192,11 +198,28 @@ gt_guest_run() {
 		dmesg | grep -E "rcu: .*(detected stalls|kthread starved)" | head -3
 		return 75
 	fi
+	if [ "$halted" = 1 ] && grep -q "timer wakeup didn't happen" "$out"; then
+		echo "NESTED: every vCPU is halted in KVM and the guest's kernel says its timer never fired:"
+		grep -E "rcu: .*(timer wakeup didn't happen|Possible timer handling issue)" "$out" | head -2
+		return 75
+	fi
 	if grep -q "guest reset (triple fault" "$err" && ! grep -q "guest result:" "$out"; then
 		echo "NESTED: the guest triple-faulted before its verdict"
 		return 75
 	fi
 	return "$rc"
+}
+
+# gt_vcpus_halted PID: true when every vCPU thread of minivmm (PID) is
+# halted inside KVM (kvm_vcpu_block on its kernel stack).
+gt_vcpus_halted() {
+	local t n=0
+	for t in /proc/"$1"/task/*; do
+		case "$(cat "$t/comm" 2>/dev/null)" in vcpu*) ;; *) continue ;; esac
+		grep -q kvm_vcpu_block "$t/stack" 2>/dev/null || return 1
+		n=$((n + 1))
+	done
+	[ "$n" -gt 0 ]
 }
 
 # gt_stuck_report PID: what a stuck minivmm (PID) and KVM are doing: the
