@@ -11,7 +11,7 @@ if [ -z "${GT_INSIDE_KVM:-}" ]; then
 	build_initramfs "$GT_TMP/initrd" "$(dirname "$0")/init/shell.sh"
 	# Everything below runs in the test host, where tmux gets a pty.
 	GT_INSIDE_KVM=1 GT_INITRD="$GT_TMP/initrd" \
-		"$TOOLS/with-kvm" --timeout 500 -- bash "$0"
+		gt_in_test_host 500 bash "$0"
 	exit $?
 fi
 

@@ -47,7 +47,7 @@ run_minivmm() {
 	shift
 	for attempt in 1 2; do
 		: > "$log"
-		"$TOOLS/with-kvm" --timeout "${GT_TIMEOUT:-400}" -- \
+		"$TOOLS/with-kvm" --timeout "${GT_TIMEOUT:-400}" --console-log "$GT_TMP/test-host.log" -- \
 			"$MINIVMM" --kernel "$KERNEL" "$@" < /dev/null > "$log" 2>&1 &
 		pid=$!
 		tail -n +1 -f --pid="$pid" "$log" &
@@ -69,16 +69,52 @@ run_minivmm() {
 			echo "RETRY: the nested test host itself failed (attempt $attempt)"
 			continue
 		fi
-		# The nested environment's other failure (gt_guest_run below).
+		# The nested environment's other failures (gt_guest_run below).
 		if [ "$attempt" = 1 ] && grep -q "guest reset (triple fault" "$log" &&
 			! grep -q "guest result:" "$log"; then
 			echo "RETRY: the nested guest triple-faulted before its verdict (attempt $attempt)"
+			continue
+		fi
+		if [ "$attempt" = 1 ] && [ "$rc" -eq 125 ] && gt_test_host_crashed "$log" "$GT_TMP/test-host.log"; then
+			echo "RETRY: the test host's kernel crashed (attempt $attempt)"
 			continue
 		fi
 		[ -s "$log" ] && return "$rc"
 	done
 	echo "FAIL: the nested guest did not run, twice"
 	return 1
+}
+
+# gt_test_host_crashed ERRLOG CONSOLE: true when with-kvm's stderr
+# (ERRLOG) says the command's status was lost and the test host's console
+# (CONSOLE, from --console-log) shows its own kernel crashed: a panic, an
+# oops or a BUG. That is the nested environment failing: minivmm and the
+# devices run in that kernel's user space and cannot crash it.
+gt_test_host_crashed() {
+	grep -q "^with-kvm: the command started but its exit status was not collected" "$1" &&
+		grep -Eq "^\[ *[0-9.]+\] (Kernel panic|BUG: |Oops: |general protection fault)" "$2"
+}
+
+# gt_in_test_host SECONDS CMD...: runs CMD (this script, again, with
+# GT_INSIDE_KVM set by the caller) through with-kvm with a time limit.
+# A run whose test host crashed is tried once more, loudly.
+gt_in_test_host() {
+	local limit=$1 attempt rc
+	shift
+	for attempt in 1 2; do
+		# stdout straight through; stderr also kept, to tell a crash.
+		{ "$TOOLS/with-kvm" --timeout "$limit" --console-log "$GT_TMP/test-host.log" \
+			-- "$@" 2>&1 1>&3 3>&- | tee "$GT_TMP/with-kvm.err" >&2
+			rc=${PIPESTATUS[0]}; } 3>&1
+		if [ "$rc" -eq 125 ] && [ "$attempt" = 1 ] &&
+			gt_test_host_crashed "$GT_TMP/with-kvm.err" "$GT_TMP/test-host.log"; then
+			echo "RETRY: the test host's kernel crashed:"
+			grep -Em3 "^\[ *[0-9.]+\] (Kernel panic|BUG: |Oops: |general protection fault)" "$GT_TMP/test-host.log"
+			echo "RETRY: once more, from the start"
+			continue
+		fi
+		return "$rc"
+	done
 }
 
 # gt_start_device PROGRAM SOCKET LOG [options]: a vfio-user server on

@@ -6,7 +6,7 @@
 if [ -z "${GT_INSIDE_KVM:-}" ]; then
 	build_initramfs "$GT_TMP/initrd" "$(dirname "$0")/init/shell.sh"
 	GT_INSIDE_KVM=1 GT_INITRD="$GT_TMP/initrd" \
-		"$TOOLS/with-kvm" --timeout 400 -- bash "$0"
+		gt_in_test_host 400 bash "$0"
 	exit $?
 fi
 

@@ -23,7 +23,7 @@ if [ -z "${GT_INSIDE_KVM:-}" ]; then
 	# Devices and minivmm all run in the test host: their sockets live
 	# on its tmpfs.
 	GT_INSIDE_KVM=1 GT_INITRD="$GT_TMP/initrd" \
-		"$TOOLS/with-kvm" --timeout 800 -- bash "$0" "$@"
+		gt_in_test_host 800 bash "$0" "$@"
 	exit $?
 fi
 

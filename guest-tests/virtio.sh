@@ -18,7 +18,7 @@ if [ -z "${GT_INSIDE_KVM:-}" ]; then
 	build_initramfs "$GT_TMP/initrd" "$(dirname "$0")/init/virtio-check.sh" \
 		--module virtio_pci,virtio_blk,virtio-rng,ext4,crc32c_generic
 	GT_INSIDE_KVM=1 GT_INITRD="$GT_TMP/initrd" \
-		"$TOOLS/with-kvm" --timeout 800 -- bash "$0" "$@"
+		gt_in_test_host 800 bash "$0" "$@"
 	exit $?
 fi
 
