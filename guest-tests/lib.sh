@@ -75,8 +75,8 @@ run_minivmm() {
 			echo "RETRY: the nested guest triple-faulted before its verdict (attempt $attempt)"
 			continue
 		fi
-		if [ "$attempt" = 1 ] && [ "$rc" -eq 125 ] && gt_test_host_crashed "$log" "$GT_TMP/test-host.log"; then
-			echo "RETRY: the test host's kernel crashed (attempt $attempt)"
+		if [ "$attempt" = 1 ] && [ "$rc" -eq 125 ] && gt_test_host_died "$log"; then
+			gt_say_test_host_died
 			continue
 		fi
 		[ -s "$log" ] && return "$rc"
@@ -85,14 +85,23 @@ run_minivmm() {
 	return 1
 }
 
-# gt_test_host_crashed ERRLOG CONSOLE: true when with-kvm's stderr
-# (ERRLOG) says the command's status was lost and the test host's console
-# (CONSOLE, from --console-log) shows its own kernel crashed: a panic, an
-# oops or a BUG. That is the nested environment failing: minivmm and the
-# devices run in that kernel's user space and cannot crash it.
-gt_test_host_crashed() {
-	grep -q "^with-kvm: the command started but its exit status was not collected" "$1" &&
-		grep -Eq "^\[ *[0-9.]+\] (Kernel panic|BUG: |Oops: |general protection fault)" "$2"
+# gt_test_host_died ERRLOG: true when with-kvm's stderr (ERRLOG) says the
+# test host went away under the command, its status never collected: its
+# kernel panicked (panic=-1 resets it), it reset itself (a triple fault:
+# QEMU, run with -no-reboot, then exits 0 with nothing on the console),
+# or QEMU itself died. That is the nested environment failing: minivmm
+# and the devices are user processes of that kernel, and a guest test
+# never powers its test host off.
+gt_test_host_died() {
+	grep -q "^with-kvm: the command started but its exit status was not collected" "$1"
+}
+
+# gt_say_test_host_died: the RETRY lines, with the test host's last words.
+gt_say_test_host_died() {
+	echo "RETRY: the test host died under the command (above); its kernel said:"
+	grep -Em3 "^\[ *[0-9.]+\] (Kernel panic|BUG: |Oops: |general protection fault)" "$GT_TMP/test-host.log" ||
+		echo "  nothing: it went away without a word (a reset, i.e. a triple fault, or QEMU died: its exit status is above)"
+	echo "RETRY: once more, from the start"
 }
 
 # gt_in_test_host SECONDS CMD...: runs CMD (this script, again, with
@@ -106,11 +115,8 @@ gt_in_test_host() {
 		{ "$TOOLS/with-kvm" --timeout "$limit" --console-log "$GT_TMP/test-host.log" \
 			-- "$@" 2>&1 1>&3 3>&- | tee "$GT_TMP/with-kvm.err" >&2
 			rc=${PIPESTATUS[0]}; } 3>&1
-		if [ "$rc" -eq 125 ] && [ "$attempt" = 1 ] &&
-			gt_test_host_crashed "$GT_TMP/with-kvm.err" "$GT_TMP/test-host.log"; then
-			echo "RETRY: the test host's kernel crashed:"
-			grep -Em3 "^\[ *[0-9.]+\] (Kernel panic|BUG: |Oops: |general protection fault)" "$GT_TMP/test-host.log"
-			echo "RETRY: once more, from the start"
+		if [ "$rc" -eq 125 ] && [ "$attempt" = 1 ] && gt_test_host_died "$GT_TMP/with-kvm.err"; then
+			gt_say_test_host_died
 			continue
 		fi
 		return "$rc"
