@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "proto/tests/bytes.h"
 #include "proto/vu_version.h"
 #include "fake_server.h"
 
@@ -252,4 +253,54 @@ struct vu_client_config fake_cfg(const char *name, int timeout_ms)
 	};
 
 	return cfg;
+}
+
+static void fake_on_dead(void *opaque, const char *reason)
+{
+	struct fake_dead *d = opaque;
+
+	pthread_mutex_lock(&d->lock);
+	d->calls++;
+	snprintf(d->reason, sizeof(d->reason), "%s", reason);
+	if (d->c && vu_client_error(d->c))
+		snprintf(d->error, sizeof(d->error), "%s",
+			 vu_client_error(d->c));
+	pthread_mutex_unlock(&d->lock);
+}
+
+struct vu_client_config fake_dead_cfg(const char *name, int timeout_ms,
+				      struct fake_dead *d)
+{
+	struct vu_client_config cfg = fake_cfg(name, timeout_ms);
+
+	memset(d, 0, sizeof(*d));
+	pthread_mutex_init(&d->lock, NULL);
+	cfg.on_dead = fake_on_dead;
+	cfg.opaque = d;
+	return cfg;
+}
+
+int fake_dead_calls(struct fake_dead *d)
+{
+	int n;
+
+	pthread_mutex_lock(&d->lock);
+	n = d->calls;
+	pthread_mutex_unlock(&d->lock);
+	return n;
+}
+
+uint64_t fake_data_of(uint64_t off)
+{
+	return off * 0x9E3779B97F4A7C15ull ^ 0xa5a5;
+}
+
+void fake_reply_read(int sock, const struct vu_msg *q)
+{
+	uint8_t r[24];
+
+	ck_assert_uint_eq(rd32(q->body, 12), 8);
+	memcpy(r, q->body, 16);
+	wr64(r, 16, fake_data_of(rd64(q->body, 0)));
+	fake_reply(sock, q, r, 24, NULL, 0);
 }

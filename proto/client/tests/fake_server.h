@@ -94,4 +94,26 @@ void sleep_ms(int ms);
 /* A config with @name, @timeout_ms and nothing else. */
 struct vu_client_config fake_cfg(const char *name, int timeout_ms);
 
+/* What a client's on_dead callback saw (fake_dead_cfg() installs it). */
+struct fake_dead {
+	pthread_mutex_t lock;
+	int calls;
+	char reason[400];
+	char error[400];	/* vu_client_error() from inside on_dead */
+	struct vu_client *c;	/* set by the test to fill @error */
+};
+
+/* fake_cfg() whose on_dead records into @d (zeroed here). */
+struct vu_client_config fake_dead_cfg(const char *name, int timeout_ms,
+				      struct fake_dead *d);
+
+/* How many times on_dead has run so far. */
+int fake_dead_calls(struct fake_dead *d);
+
+/* The 8 bytes a REGION_READ of @off returns from fake_reply_read(). */
+uint64_t fake_data_of(uint64_t off);
+
+/* Answer the REGION_READ @q (of 8 bytes, asserted) with fake_data_of(). */
+void fake_reply_read(int sock, const struct vu_msg *q);
+
 #endif

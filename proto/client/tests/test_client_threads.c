@@ -41,66 +41,6 @@ static void event_wait(int fd)
 	ck_assert_int_eq(read(fd, &v, 8), 8);
 }
 
-/* What on_dead saw. */
-struct dead {
-	pthread_mutex_t lock;
-	int calls;
-	char reason[400];
-	char error[400];	/* vu_client_error() from inside on_dead */
-	struct vu_client *c;
-};
-
-static void on_dead(void *opaque, const char *reason)
-{
-	struct dead *d = opaque;
-
-	pthread_mutex_lock(&d->lock);
-	d->calls++;
-	snprintf(d->reason, sizeof(d->reason), "%s", reason);
-	if (d->c && vu_client_error(d->c))
-		snprintf(d->error, sizeof(d->error), "%s",
-			 vu_client_error(d->c));
-	pthread_mutex_unlock(&d->lock);
-}
-
-static struct vu_client_config dead_cfg(const char *name, int timeout_ms,
-					struct dead *d)
-{
-	struct vu_client_config cfg = fake_cfg(name, timeout_ms);
-
-	memset(d, 0, sizeof(*d));
-	pthread_mutex_init(&d->lock, NULL);
-	cfg.on_dead = on_dead;
-	cfg.opaque = d;
-	return cfg;
-}
-
-static int dead_calls(struct dead *d)
-{
-	int n;
-
-	pthread_mutex_lock(&d->lock);
-	n = d->calls;
-	pthread_mutex_unlock(&d->lock);
-	return n;
-}
-
-/* The 8 bytes a REGION_READ of @off returns in these tests. */
-static uint64_t data_of(uint64_t off)
-{
-	return off * 0x9E3779B97F4A7C15ull ^ 0x5555;
-}
-
-static void reply_read(int sock, const struct vu_msg *q)
-{
-	uint8_t r[24];
-
-	ck_assert_uint_eq(rd32(q->body, 12), 8);
-	memcpy(r, q->body, 16);
-	wr64(r, 16, data_of(rd64(q->body, 0)));
-	fake_reply(sock, q, r, 24, NULL, 0);
-}
-
 /* --- Several threads, replies out of order --- */
 
 #define NTHREADS	8
@@ -139,7 +79,7 @@ static void srv_shuffle(struct fake *f)
 		for (i = 0; i < n; i++) {
 			ck_assert_uint_eq(rd32(batch[i].body, 8),
 					  rd64(batch[i].body, 0) >> 32);
-			reply_read(f->srv, &batch[i]);
+			fake_reply_read(f->srv, &batch[i]);
 			vu_msg_release(&batch[i]);
 		}
 		if (n > st->max_batch)
@@ -165,7 +105,7 @@ static void *reader_thread(void *p)
 		uint64_t off = (uint64_t)a->t << 32 | (uint64_t)i * 8;
 
 		if (vu_client_region_read(a->c, a->t, off, buf, 8) ||
-		    rd64(buf, 0) != data_of(off))
+		    rd64(buf, 0) != fake_data_of(off))
 			a->failures++;
 	}
 	return NULL;
@@ -231,10 +171,10 @@ static void srv_wrap(struct fake *f)
 			want++;
 		ck_assert_uint_eq(m.hdr.msg_id, want);
 		prev = m.hdr.msg_id;
-		reply_read(f->srv, &m);
+		fake_reply_read(f->srv, &m);
 		vu_msg_release(&m);
 	}
-	reply_read(f->srv, &held);
+	fake_reply_read(f->srv, &held);
 	vu_msg_release(&held);
 	fake_drain(f->srv);
 }
@@ -245,7 +185,7 @@ static void *held_thread(void *p)
 	uint8_t buf[8];
 
 	if (vu_client_region_read(a->c, 0, 0xdead0, buf, 8) ||
-	    rd64(buf, 0) != data_of(0xdead0))
+	    rd64(buf, 0) != fake_data_of(0xdead0))
 		a->failures++;
 	return NULL;
 }
@@ -267,7 +207,7 @@ START_TEST(test_msg_ids_wrap_and_skip_an_id_in_flight)
 	event_wait(w.held_ready);
 	for (k = 0; k < WRAP_READS; k++) {
 		ck_assert_int_eq(vu_client_region_read(c, 1, k * 8, buf, 8), 0);
-		ck_assert_uint_eq(rd64(buf, 0), data_of(k * 8));
+		ck_assert_uint_eq(rd64(buf, 0), fake_data_of(k * 8));
 	}
 	pthread_join(th, NULL);
 	ck_assert_int_eq(held.failures, 0);
@@ -442,8 +382,8 @@ static void srv_silent(struct fake *f)
 
 START_TEST(test_silent_server_times_out_then_enotconn_at_once)
 {
-	struct dead d;
-	struct vu_client_config cfg = dead_cfg("silent.sock", 200, &d);
+	struct fake_dead d;
+	struct vu_client_config cfg = fake_dead_cfg("silent.sock", 200, &d);
 	struct vu_client *c;
 	struct fake f;
 	uint8_t buf[8];
@@ -458,7 +398,7 @@ START_TEST(test_silent_server_times_out_then_enotconn_at_once)
 	ck_assert_msg(dt >= 180 && dt < 1500, "timed out after %lld ms",
 		      (long long)dt);
 	/* on_dead has run before the call returned. */
-	ck_assert_int_eq(dead_calls(&d), 1);
+	ck_assert_int_eq(fake_dead_calls(&d), 1);
 	ck_assert_str_eq(d.reason, "silent.sock: no reply to REGION_READ "
 			 "(msg 1) in 200 ms");
 	ck_assert_str_eq(d.error, d.reason);
@@ -468,7 +408,7 @@ START_TEST(test_silent_server_times_out_then_enotconn_at_once)
 	ck_assert_int_eq(vu_client_region_read(c, 0, 0, buf, 8), -ENOTCONN);
 	ck_assert_int_eq(vu_client_reset(c), -ENOTCONN);
 	ck_assert_int_lt(now_ms() - t0, 100);
-	ck_assert_int_eq(dead_calls(&d), 1);
+	ck_assert_int_eq(fake_dead_calls(&d), 1);
 
 	t0 = now_ms();
 	vu_client_close(c);
@@ -505,8 +445,8 @@ static void *dying_reader(void *p)
 
 START_TEST(test_server_dying_fails_every_waiter_with_enotconn)
 {
-	struct dead d;
-	struct vu_client_config cfg = dead_cfg("dying", 5000, &d);
+	struct fake_dead d;
+	struct vu_client_config cfg = fake_dead_cfg("dying", 5000, &d);
 	struct reader_arg a[4];
 	struct vu_client *c;
 	pthread_t th[4];
@@ -527,7 +467,7 @@ START_TEST(test_server_dying_fails_every_waiter_with_enotconn)
 		ck_assert_int_eq(a[t].failures, -ENOTCONN);
 	}
 	ck_assert_int_lt(now_ms() - t0, 2000);
-	ck_assert_int_eq(dead_calls(&d), 1);
+	ck_assert_int_eq(fake_dead_calls(&d), 1);
 	ck_assert_str_eq(d.reason, "dying: server closed the connection");
 	vu_client_close(c);
 	fake_join(&f);
@@ -545,8 +485,8 @@ static void srv_no_read(struct fake *f)
 
 START_TEST(test_server_that_never_reads_times_out_the_send)
 {
-	struct dead d;
-	struct vu_client_config cfg = dead_cfg("deaf", 300, &d);
+	struct fake_dead d;
+	struct vu_client_config cfg = fake_dead_cfg("deaf", 300, &d);
 	int done = event_new();
 	struct vu_client *c;
 	struct fake f;
@@ -561,7 +501,7 @@ START_TEST(test_server_that_never_reads_times_out_the_send)
 	dt = now_ms() - t0;
 	ck_assert_msg(dt >= 280 && dt < 2000, "timed out after %lld ms",
 		      (long long)dt);
-	ck_assert_int_eq(dead_calls(&d), 1);
+	ck_assert_int_eq(fake_dead_calls(&d), 1);
 	ck_assert_str_eq(d.reason, "deaf: could not send REGION_WRITE (msg 1) "
 			 "in 300 ms: the server does not read");
 	ck_assert_int_eq(vu_client_region_write(c, 0, 0, buf, 8), -ENOTCONN);
@@ -594,8 +534,8 @@ static void srv_hang_on_request(struct fake *f)
 
 START_TEST(test_shutdown_frees_a_thread_blocked_in_a_call)
 {
-	struct dead d;
-	struct vu_client_config cfg = dead_cfg("hung", 10000, &d);
+	struct fake_dead d;
+	struct vu_client_config cfg = fake_dead_cfg("hung", 10000, &d);
 	struct hang h = { event_new(), event_new() };
 	struct reader_arg a = { 0 };
 	struct vu_client *c;
@@ -613,7 +553,7 @@ START_TEST(test_shutdown_frees_a_thread_blocked_in_a_call)
 	pthread_join(th, NULL);
 	ck_assert_int_eq(a.failures, -ENOTCONN);
 	ck_assert_int_lt(now_ms() - t0, 1000);
-	ck_assert_int_eq(dead_calls(&d), 0);
+	ck_assert_int_eq(fake_dead_calls(&d), 0);
 	ck_assert_str_eq(vu_client_error(c), "hung: shut down by the client");
 	vu_client_shutdown(c);
 	vu_client_close(c);
@@ -640,8 +580,8 @@ static void srv_half_header(struct fake *f)
 
 START_TEST(test_close_while_server_hangs_mid_message_is_prompt)
 {
-	struct dead d;
-	struct vu_client_config cfg = dead_cfg("half", 10000, &d);
+	struct fake_dead d;
+	struct vu_client_config cfg = fake_dead_cfg("half", 10000, &d);
 	struct hang h = { event_new(), event_new() };
 	struct vu_client *c;
 	struct fake f;
@@ -654,7 +594,7 @@ START_TEST(test_close_while_server_hangs_mid_message_is_prompt)
 	t0 = now_ms();
 	vu_client_close(c);
 	ck_assert_int_lt(now_ms() - t0, 1000);
-	ck_assert_int_eq(dead_calls(&d), 0);
+	ck_assert_int_eq(fake_dead_calls(&d), 0);
 	event_post(h.done);
 	fake_join(&f);
 	ck_assert_int_eq(open_fds(), before);
@@ -672,8 +612,8 @@ static void srv_close_after_handshake(struct fake *f)
 
 START_TEST(test_writing_to_a_gone_server_raises_no_sigpipe)
 {
-	struct dead d;
-	struct vu_client_config cfg = dead_cfg("gone", 2000, &d);
+	struct fake_dead d;
+	struct vu_client_config cfg = fake_dead_cfg("gone", 2000, &d);
 	struct vu_client *c;
 	struct fake f;
 	uint8_t *buf = calloc(1, BIG);
@@ -685,7 +625,7 @@ START_TEST(test_writing_to_a_gone_server_raises_no_sigpipe)
 	for (i = 0; i < 3; i++)
 		ck_assert_int_eq(vu_client_region_write(c, 0, 0, buf, BIG),
 				 -ENOTCONN);
-	ck_assert_int_eq(dead_calls(&d), 1);
+	ck_assert_int_eq(fake_dead_calls(&d), 1);
 	vu_client_close(c);
 	free(buf);
 }

@@ -18,33 +18,6 @@
 #include "proto/tests/check_main.h"
 #include "fake_server.h"
 
-/* What on_dead saw. */
-struct dead {
-	pthread_mutex_t lock;
-	int calls;
-	char reason[400];
-};
-
-static void on_dead(void *opaque, const char *reason)
-{
-	struct dead *d = opaque;
-
-	pthread_mutex_lock(&d->lock);
-	d->calls++;
-	snprintf(d->reason, sizeof(d->reason), "%s", reason);
-	pthread_mutex_unlock(&d->lock);
-}
-
-static int dead_calls(struct dead *d)
-{
-	int n;
-
-	pthread_mutex_lock(&d->lock);
-	n = d->calls;
-	pthread_mutex_unlock(&d->lock);
-	return n;
-}
-
 /* A guest for the server's DMA_READs: byte i of it is guest_byte(i). */
 #define GUEST_SIZE	(1u << 20)
 
@@ -68,33 +41,13 @@ static int guest_read(void *opaque, uint64_t addr, void *buf, uint64_t len,
 }
 
 static struct vu_client_config twin_cfg(const char *name, int timeout_ms,
-					struct dead *d)
+					struct fake_dead *d)
 {
-	struct vu_client_config cfg = fake_cfg(name, timeout_ms);
+	struct vu_client_config cfg = fake_dead_cfg(name, timeout_ms, d);
 
-	memset(d, 0, sizeof(*d));
-	pthread_mutex_init(&d->lock, NULL);
 	cfg.twin_socket = true;
-	cfg.on_dead = on_dead;
-	cfg.opaque = d;
 	cfg.dma_access = guest_read;
 	return cfg;
-}
-
-/* The 8 bytes a REGION_READ of @off returns in these tests. */
-static uint64_t data_of(uint64_t off)
-{
-	return off * 0x9E3779B97F4A7C15ull ^ 0xa5a5;
-}
-
-static void reply_read(int sock, const struct vu_msg *q)
-{
-	uint8_t r[24];
-
-	ck_assert_uint_eq(rd32(q->body, 12), 8);
-	memcpy(r, q->body, 16);
-	wr64(r, 16, data_of(rd64(q->body, 0)));
-	fake_reply(sock, q, r, 24, NULL, 0);
 }
 
 struct reader_arg {
@@ -116,7 +69,7 @@ static void *reader_thread(void *p)
 		uint64_t off = (uint64_t)a->t << 32 | (uint64_t)i * 8;
 
 		a->ret = vu_client_region_read(a->c, a->t, off, buf, 8);
-		a->data_ok = !a->ret && rd64(buf, 0) == data_of(off);
+		a->data_ok = !a->ret && rd64(buf, 0) == fake_data_of(off);
 		if (!a->data_ok)
 			a->failures++;
 	}
@@ -206,7 +159,7 @@ static void srv_shuffle(struct fake *f)
 			batch[j] = t;
 		}
 		for (i = 0; i < n; i++) {
-			reply_read(f->srv, &batch[i]);
+			fake_reply_read(f->srv, &batch[i]);
 			vu_msg_release(&batch[i]);
 		}
 		if (n > st->max_batch)
@@ -220,7 +173,7 @@ static void srv_shuffle(struct fake *f)
 
 START_TEST(test_threads_receive_for_each_other_over_a_twin_session)
 {
-	struct dead d;
+	struct fake_dead d;
 	struct vu_client_config cfg = twin_cfg("dev", 5000, &d);
 	struct shuffle st = { 0 };
 	struct reader_arg a[NTHREADS];
@@ -242,7 +195,7 @@ START_TEST(test_threads_receive_for_each_other_over_a_twin_session)
 	fake_join(&f);
 	/* Replies were really reordered among several in flight. */
 	ck_assert_uint_ge(st.max_batch, 3);
-	ck_assert_int_eq(dead_calls(&d), 0);
+	ck_assert_int_eq(fake_dead_calls(&d), 0);
 	ck_assert_int_eq(open_fds(), before);
 }
 END_TEST
@@ -271,9 +224,9 @@ static void srv_die_with_4(struct fake *f)
 	/* Let the requesters settle: one polls, the others wait. */
 	sleep_ms(20);
 	if (how->answered > 0)
-		reply_read(f->srv, &m[3]);
+		fake_reply_read(f->srv, &m[3]);
 	if (how->answered > 1)
-		reply_read(f->srv, &m[1]);
+		fake_reply_read(f->srv, &m[1]);
 	for (i = 0; i < 4; i++)
 		vu_msg_release(&m[i]);
 	if (how->twin_only) {
@@ -288,7 +241,7 @@ static void srv_die_with_4(struct fake *f)
 
 static void die_while_receiving(const struct die *how, const char *reason)
 {
-	struct dead d;
+	struct fake_dead d;
 	struct vu_client_config cfg = twin_cfg("dying", 5000, &d);
 	struct reader_arg a[4];
 	pthread_t th[4];
@@ -315,7 +268,7 @@ static void die_while_receiving(const struct die *how, const char *reason)
 	ck_assert_int_eq(ok, how->answered);
 	ck_assert_int_eq(gone, 4 - how->answered);
 	ck_assert_int_lt(now_ms() - t0, 2000);
-	ck_assert_int_eq(dead_calls(&d), 1);
+	ck_assert_int_eq(fake_dead_calls(&d), 1);
 	ck_assert_str_eq(d.reason, reason);
 	ck_assert_int_eq(vu_client_region_read(c, 0, 0, buf, 8), -ENOTCONN);
 	vu_client_close(c);
@@ -365,7 +318,7 @@ static void srv_silent(struct fake *f)
 
 START_TEST(test_silent_server_times_out_the_receiver)
 {
-	struct dead d;
+	struct fake_dead d;
 	struct vu_client_config cfg = twin_cfg("silent", 200, &d);
 	int one = 1;
 	struct vu_client *c;
@@ -379,7 +332,7 @@ START_TEST(test_silent_server_times_out_the_receiver)
 	dt = now_ms() - t0;
 	ck_assert_msg(dt >= 180 && dt < 1500, "timed out after %lld ms",
 		      (long long)dt);
-	ck_assert_int_eq(dead_calls(&d), 1);
+	ck_assert_int_eq(fake_dead_calls(&d), 1);
 	ck_assert_str_eq(d.reason, "silent: no reply to REGION_READ (msg 1) "
 			 "in 200 ms");
 	t0 = now_ms();
@@ -392,7 +345,7 @@ END_TEST
 
 START_TEST(test_silent_server_times_out_every_waiter)
 {
-	struct dead d;
+	struct fake_dead d;
 	struct vu_client_config cfg = twin_cfg("silent", 200, &d);
 	int three = 3;
 	struct reader_arg a[3];
@@ -416,7 +369,7 @@ START_TEST(test_silent_server_times_out_every_waiter)
 	ck_assert_int_ge(timedout, 1);
 	ck_assert_msg(dt >= 180 && dt < 1500, "timed out after %lld ms",
 		      (long long)dt);
-	ck_assert_int_eq(dead_calls(&d), 1);
+	ck_assert_int_eq(fake_dead_calls(&d), 1);
 	ck_assert_ptr_nonnull(strstr(d.reason, "silent: no reply to "
 				     "REGION_READ (msg "));
 	vu_client_close(c);
@@ -445,7 +398,7 @@ static void srv_deaf_twin(struct fake *f)
 
 START_TEST(test_server_not_reading_the_twin_cannot_hang_a_receiver)
 {
-	struct dead d;
+	struct fake_dead d;
 	struct vu_client_config cfg = twin_cfg("deaf", 300, &d);
 	struct vu_client *c;
 	struct fake f;
@@ -461,7 +414,7 @@ START_TEST(test_server_not_reading_the_twin_cannot_hang_a_receiver)
 	ck_assert_msg(ret == -ENOTCONN || ret == -ETIMEDOUT, "%d", ret);
 	ck_assert_msg(dt >= 250 && dt < 2000, "returned after %lld ms",
 		      (long long)dt);
-	ck_assert_int_eq(dead_calls(&d), 1);
+	ck_assert_int_eq(fake_dead_calls(&d), 1);
 	ck_assert_str_eq(d.reason, "deaf: could not reply to DMA_READ (msg 7) "
 			 "on the twin socket in 300 ms: the server does not "
 			 "read");
@@ -481,7 +434,7 @@ static void srv_hang_up(struct fake *f)
 
 START_TEST(test_hang_up_with_nothing_in_flight_is_noticed)
 {
-	struct dead d;
+	struct fake_dead d;
 	struct vu_client_config cfg = twin_cfg("idle", 5000, &d);
 	struct vu_client *c;
 	struct fake f;
@@ -490,9 +443,9 @@ START_TEST(test_hang_up_with_nothing_in_flight_is_noticed)
 
 	c = fake_attach(&f, &cfg, srv_hang_up, NULL);
 	/* Nobody receives: the reader thread reads to the end itself. */
-	for (i = 0; i < 200 && !dead_calls(&d); i++)
+	for (i = 0; i < 200 && !fake_dead_calls(&d); i++)
 		sleep_ms(5);
-	ck_assert_int_eq(dead_calls(&d), 1);
+	ck_assert_int_eq(fake_dead_calls(&d), 1);
 	ck_assert_str_eq(d.reason, "idle: server closed the connection");
 	ck_assert_int_eq(vu_client_region_read(c, 0, 0, buf, 8), -ENOTCONN);
 	vu_client_close(c);
@@ -511,7 +464,7 @@ static void srv_reply_and_hang_up(struct fake *f)
 
 	fake_twin_handshake(f);
 	fake_expect(f->srv, &q, VFIO_USER_REGION_READ);
-	reply_read(f->srv, &q);
+	fake_reply_read(f->srv, &q);
 	vu_msg_release(&q);
 	close(f->srv);
 	f->srv = -1;
@@ -519,7 +472,7 @@ static void srv_reply_and_hang_up(struct fake *f)
 
 START_TEST(test_hang_up_right_after_the_last_reply_is_noticed)
 {
-	struct dead d;
+	struct fake_dead d;
 	struct vu_client_config cfg;
 	struct vu_client *c;
 	struct fake f;
@@ -531,10 +484,10 @@ START_TEST(test_hang_up_right_after_the_last_reply_is_noticed)
 		cfg = twin_cfg("last", 5000, &d);
 		c = fake_attach(&f, &cfg, srv_reply_and_hang_up, NULL);
 		ck_assert_int_eq(vu_client_region_read(c, 0, 8, buf, 8), 0);
-		ck_assert_uint_eq(rd64(buf, 0), data_of(8));
-		for (i = 0; i < 200 && !dead_calls(&d); i++)
+		ck_assert_uint_eq(rd64(buf, 0), fake_data_of(8));
+		for (i = 0; i < 200 && !fake_dead_calls(&d); i++)
 			sleep_ms(5);
-		ck_assert_msg(dead_calls(&d) == 1, "round %d: not noticed",
+		ck_assert_msg(fake_dead_calls(&d) == 1, "round %d: not noticed",
 			      round);
 		ck_assert_str_eq(d.reason, "last: server closed the "
 				 "connection");
@@ -560,14 +513,14 @@ static void srv_dma_on_main(struct fake *f)
 	ck_assert(vu_hdr_is_error(&r.hdr));
 	ck_assert_uint_eq(r.hdr.error, EINVAL);
 	vu_msg_release(&r);
-	reply_read(f->srv, &q);
+	fake_reply_read(f->srv, &q);
 	vu_msg_release(&q);
 	fake_drain(f->srv);
 }
 
 START_TEST(test_server_command_on_the_main_socket_is_refused)
 {
-	struct dead d;
+	struct fake_dead d;
 	struct vu_client_config cfg = twin_cfg("dev", 2000, &d);
 	struct vu_client *c;
 	struct fake f;
@@ -575,11 +528,11 @@ START_TEST(test_server_command_on_the_main_socket_is_refused)
 
 	c = fake_attach(&f, &cfg, srv_dma_on_main, NULL);
 	ck_assert_int_eq(vu_client_region_read(c, 0, 0x40, buf, 8), 0);
-	ck_assert_uint_eq(rd64(buf, 0), data_of(0x40));
+	ck_assert_uint_eq(rd64(buf, 0), fake_data_of(0x40));
 	ck_assert_ptr_null(vu_client_error(c));
 	vu_client_close(c);
 	fake_join(&f);
-	ck_assert_int_eq(dead_calls(&d), 0);
+	ck_assert_int_eq(fake_dead_calls(&d), 0);
 }
 END_TEST
 
