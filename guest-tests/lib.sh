@@ -148,6 +148,26 @@ gt_stop_devices() {
 	gt_dev_pids=()
 }
 
+# gt_retry_nested CMD...: runs CMD, a guest run that starts its own devices
+# and returns gt_guest_run's status; on 75 (the nested environment failed
+# it) stops the devices and runs it once more, loudly. Returns CMD's last
+# status.
+gt_retry_nested() {
+	local attempt rc
+	for attempt in 1 2; do
+		"$@"
+		rc=$?
+		[ "$rc" = 75 ] || return "$rc"
+		gt_stop_devices
+		if [ "$attempt" = 1 ]; then
+			echo "RETRY: the nested environment failed the guest (above); once more, from new devices"
+		else
+			not_ok "the nested environment failed the guest twice"
+		fi
+	done
+	return "$rc"
+}
+
 # gt_kvm_snapshot: inside the test host, what KVM is doing right now: its
 # counters and a fraction of a second of its trace events (exits, emulated
 # instructions, injected exceptions, page faults), so that a guest stuck in

@@ -181,14 +181,5 @@ devices|fallback|dies|bad-socket) ;;
 	exit 2
 	;;
 esac
-for attempt in 1 2; do
-	"scenario_${scenario//-/_}"
-	[ $? = 75 ] || break
-	gt_stop_devices
-	if [ "$attempt" = 1 ]; then
-		echo "RETRY: the nested environment failed the guest (above); once more, from new devices"
-	else
-		not_ok "the nested environment failed the guest twice"
-	fi
-done
+gt_retry_nested "scenario_${scenario//-/_}"
 gt_finish

@@ -57,17 +57,8 @@ run_guest() {
 }
 
 
-for attempt in 1 2; do
-	run_guest
-	rc=$?
-	[ "$rc" = 75 ] || break
-	gt_stop_devices
-	if [ "$attempt" = 1 ]; then
-		echo "RETRY: the nested environment failed the guest (above); once more, from new devices"
-	else
-		not_ok "the nested environment failed the guest twice"
-	fi
-done
+gt_retry_nested run_guest
+rc=$?
 expect "minivmm exit status (the guest's verdict)" 0 "$rc"
 grep -q "guest result: 0" "$log" && ok "guest checks passed" || not_ok "guest checks failed"
 
