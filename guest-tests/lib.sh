@@ -79,6 +79,10 @@ run_minivmm() {
 			gt_say_test_host_died
 			continue
 		fi
+		if [ "$attempt" = 1 ] && [ "$rc" -eq 124 ] && gt_test_host_stuck "$GT_TMP/test-host.log"; then
+			gt_say_test_host_stuck
+			continue
+		fi
 		[ -s "$log" ] && return "$rc"
 	done
 	echo "FAIL: the nested guest did not run, twice"
@@ -96,6 +100,15 @@ gt_test_host_died() {
 	grep -q "^with-kvm: the command started but its exit status was not collected" "$1"
 }
 
+# gt_test_host_stuck CONSOLE: true when the test host's own kernel (its
+# console in CONSOLE) reported itself stuck: a task blocked for minutes,
+# an RCU stall, a lockup. A CPU of that kernel stopped running its work,
+# which no user process (minivmm, a device) can cause; it is how a test
+# host that runs into with-kvm's time limit has been seen to hang.
+gt_test_host_stuck() {
+	grep -Eq "^\[ *[0-9.]+\] (INFO: task .* blocked for more than|rcu: INFO: .*detected stalls|rcu: .*kthread starved|watchdog: BUG: soft lockup|.*hard LOCKUP)" "$1"
+}
+
 # gt_say_test_host_died: the RETRY lines, with the test host's last words.
 gt_say_test_host_died() {
 	echo "RETRY: the test host died under the command (above); its kernel said:"
@@ -104,9 +117,16 @@ gt_say_test_host_died() {
 	echo "RETRY: once more, from the start"
 }
 
+gt_say_test_host_stuck() {
+	echo "RETRY: the test host's own kernel was stuck when the time limit came:"
+	grep -Em3 "^\[ *[0-9.]+\] (INFO: task .* blocked for more than|rcu: INFO: .*detected stalls|rcu: .*kthread starved|watchdog: BUG: soft lockup|.*hard LOCKUP)" "$GT_TMP/test-host.log"
+	echo "RETRY: once more, from the start"
+}
+
 # gt_in_test_host SECONDS CMD...: runs CMD (this script, again, with
 # GT_INSIDE_KVM set by the caller) through with-kvm with a time limit.
-# A run whose test host crashed is tried once more, loudly.
+# A run whose test host died, or hit the limit stuck in its own kernel,
+# is tried once more, loudly. Callers' meson timeouts allow for two runs.
 gt_in_test_host() {
 	local limit=$1 attempt rc
 	shift
@@ -117,6 +137,10 @@ gt_in_test_host() {
 			rc=${PIPESTATUS[0]}; } 3>&1
 		if [ "$rc" -eq 125 ] && [ "$attempt" = 1 ] && gt_test_host_died "$GT_TMP/with-kvm.err"; then
 			gt_say_test_host_died
+			continue
+		fi
+		if [ "$rc" -eq 124 ] && [ "$attempt" = 1 ] && gt_test_host_stuck "$GT_TMP/test-host.log"; then
+			gt_say_test_host_stuck
 			continue
 		fi
 		return "$rc"
