@@ -79,7 +79,7 @@ run_minivmm() {
 			gt_say_test_host_died
 			continue
 		fi
-		if [ "$attempt" = 1 ] && [ "$rc" -eq 124 ] && gt_test_host_stuck "$GT_TMP/test-host.log"; then
+		if [ "$attempt" = 1 ] && [ "$rc" -eq 124 ] && gt_test_host_stuck "$log" "$GT_TMP/test-host.log"; then
 			gt_say_test_host_stuck
 			continue
 		fi
@@ -100,13 +100,15 @@ gt_test_host_died() {
 	grep -q "^with-kvm: the command started but its exit status was not collected" "$1"
 }
 
-# gt_test_host_stuck CONSOLE: true when the test host's own kernel (its
-# console in CONSOLE) reported itself stuck: a task blocked for minutes,
-# an RCU stall, a lockup. A CPU of that kernel stopped running its work,
-# which no user process (minivmm, a device) can cause; it is how a test
-# host that runs into with-kvm's time limit has been seen to hang.
+# gt_test_host_stuck ERRLOG CONSOLE: true when with-kvm's time limit found
+# the test host itself stuck: its kernel (console in CONSOLE) reported a
+# task blocked for minutes, an RCU stall or a lockup, or it never wrote
+# the report with-kvm asks of it 12 s before the limit (ERRLOG says so):
+# its own clock had stopped. No user process (minivmm, a device) can stop
+# a kernel's CPUs or clock; both have been seen under TCG.
 gt_test_host_stuck() {
-	grep -Eq "^\[ *[0-9.]+\] (INFO: task .* blocked for more than|rcu: INFO: .*detected stalls|rcu: .*kthread starved|watchdog: BUG: soft lockup|.*hard LOCKUP)" "$1"
+	grep -q "^with-kvm: the test host wrote no report before the limit" "$1" ||
+		grep -Eq "^\[ *[0-9.]+\] (INFO: task .* blocked for more than|rcu: INFO: .*detected stalls|rcu: .*kthread starved|watchdog: BUG: soft lockup|.*hard LOCKUP)" "$2"
 }
 
 # gt_say_test_host_died: the RETRY lines, with the test host's last words.
@@ -118,8 +120,9 @@ gt_say_test_host_died() {
 }
 
 gt_say_test_host_stuck() {
-	echo "RETRY: the test host's own kernel was stuck when the time limit came:"
-	grep -Em3 "^\[ *[0-9.]+\] (INFO: task .* blocked for more than|rcu: INFO: .*detected stalls|rcu: .*kthread starved|watchdog: BUG: soft lockup|.*hard LOCKUP)" "$GT_TMP/test-host.log"
+	echo "RETRY: the test host itself was stuck when the time limit came (above); its kernel said:"
+	grep -Em3 "^\[ *[0-9.]+\] (INFO: task .* blocked for more than|rcu: INFO: .*detected stalls|rcu: .*kthread starved|watchdog: BUG: soft lockup|.*hard LOCKUP)" "$GT_TMP/test-host.log" ||
+		echo "  nothing, and it wrote no report: its clock had stopped"
 	echo "RETRY: once more, from the start"
 }
 
@@ -139,7 +142,8 @@ gt_in_test_host() {
 			gt_say_test_host_died
 			continue
 		fi
-		if [ "$rc" -eq 124 ] && [ "$attempt" = 1 ] && gt_test_host_stuck "$GT_TMP/test-host.log"; then
+		if [ "$rc" -eq 124 ] && [ "$attempt" = 1 ] &&
+			gt_test_host_stuck "$GT_TMP/with-kvm.err" "$GT_TMP/test-host.log"; then
 			gt_say_test_host_stuck
 			continue
 		fi
