@@ -9,18 +9,20 @@ cpus=$1
 mem_mib=$2
 expect_cpus=${3:-$cpus}
 
-head -c 1M /dev/urandom > "$GT_TMP/payload"
-sum=$(sha256sum "$GT_TMP/payload" | cut -d' ' -f1)
-token=tok$RANDOM$RANDOM
-build_initramfs "$GT_TMP/initrd" "$(dirname "$0")/init/boot-check.sh" \
-	--file "$GT_TMP/payload:/payload"
+if [ -z "${GT_INSIDE_KVM:-}" ]; then
+	head -c 1M /dev/urandom > "$GT_TMP/payload"
+	build_initramfs "$GT_TMP/initrd" "$(dirname "$0")/init/boot-check.sh" \
+		--file "$GT_TMP/payload:/payload"
+	GT_INITRD="$GT_TMP/initrd" GT_PAYLOAD_SUM=$(sha256sum "$GT_TMP/payload" | cut -d' ' -f1) \
+		gt_enter_test_host 400 "$@"
+fi
 
+token=tok$RANDOM$RANDOM
 # Not quiet: if a boot ever hangs, the log shows where.
 cmdline="console=ttyS0 earlyprintk=serial,ttyS0,115200 panic=-1 token=$token expect.token=$token"
-cmdline="$cmdline expect.cpus=$expect_cpus expect.mem_mib=$mem_mib expect.payload_sha256=$sum"
-run_minivmm "$GT_TMP/log" --cpus "$cpus" --memory "${mem_mib}M" \
-	--boot-timing --exit-stats \
-	--initrd "$GT_TMP/initrd" --cmdline "$cmdline"
+cmdline="$cmdline expect.cpus=$expect_cpus expect.mem_mib=$mem_mib expect.payload_sha256=$GT_PAYLOAD_SUM"
+gt_guest_run "$GT_TMP/log" "$GT_TMP/log" --kernel "$KERNEL" --cpus "$cpus" --memory "${mem_mib}M" \
+	--boot-timing --exit-stats --initrd "$GT_INITRD" --cmdline "$cmdline"
 rc=$?
 expect "minivmm exit status (the guest's verdict)" 0 "$rc"
 grep -q "guest result: 0" "$GT_TMP/log" && ok "guest printed its verdict" ||

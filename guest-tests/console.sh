@@ -10,9 +10,7 @@
 if [ -z "${GT_INSIDE_KVM:-}" ]; then
 	build_initramfs "$GT_TMP/initrd" "$(dirname "$0")/init/shell.sh"
 	# Everything below runs in the test host, where tmux gets a pty.
-	GT_INSIDE_KVM=1 GT_INITRD="$GT_TMP/initrd" \
-		gt_in_test_host 500 bash "$0"
-	exit $?
+	GT_INITRD="$GT_TMP/initrd" gt_enter_test_host 500 "$@"
 fi
 
 command -v tmux > /dev/null || { echo "FAIL: tmux is missing"; exit 1; }
@@ -68,7 +66,7 @@ ended() {
 
 start
 wait_for "guest shell ready" 240 && ok "guest shell came up" || not_ok "no guest shell"
-sleep 1
+wait_for "^/ #" 60 || not_ok "no shell prompt"
 tmx send-keys -t "$session" 'echo answer-$((6 * 7))' Enter
 wait_for "^answer-42" 60 && ok "typed command answered" || not_ok "no answer to the typed command"
 tmx send-keys -t "$session" 'reboot -f' Enter

@@ -3,6 +3,8 @@
 # boot.sh with a guest told to expect 3 vCPUs while it has 2, and check
 # that the harness fails, that the guest's complaint is in the output, and
 # that minivmm returned the guest's verdict (1) from the test-exit port.
+# The retry rule must not touch it: a product failure fails the first time
+# (one run of the guest, no RETRY line from with-kvm).
 . "$(dirname "$0")/lib.sh"
 out="$GT_TMP/out"
 bash "$(dirname "$0")/boot.sh" 2 512 3 > "$out" 2>&1
@@ -16,4 +18,7 @@ grep -q "guest wrote 1 to the test-exit port" "$out" && ok "minivmm took the gue
 	not_ok "minivmm did not report the test-exit write of 1"
 grep -q "minivmm exit status (the guest's verdict): expected '0', got '1'" "$out" &&
 	ok "minivmm exited with the guest's verdict" || not_ok "minivmm's status was not the guest's 1"
+expect "guest runs (the failure was not retried)" 1 "$(grep -c "guest wrote 1 to the test-exit port" "$out")"
+grep -q "RETRY" "$out" && not_ok "with-kvm retried a product failure: $(grep RETRY "$out")" ||
+	ok "no RETRY line"
 gt_finish

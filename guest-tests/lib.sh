@@ -30,142 +30,37 @@ build_initramfs() {
 		echo "FAIL: cannot build the initramfs"; exit 1; }
 }
 
-# run_minivmm LOG [minivmm args...]: boots through with-kvm; the guest's
-# console and minivmm's messages go to LOG (and to our stdout, live).
-# Returns minivmm's exit status.
-#
-# The nested environment is not perfectly reliable: a nested boot has twice
-# (in about 60 boots) hung before the guest printed its first byte, with
-# the test host busy, and QEMU's TCG has once crashed (SIGSEGV) while
-# starting the test host (see the note on issue 3). Such a boot, and only
-# such a boot, is tried once more, loudly: one that printed nothing for
-# GT_SILENT_LIMIT seconds, or whose test host never started the command.
-# Any boot that printed anything runs to its verdict or its time limit,
-# unless it triple-faulted before its verdict (tried once more, loudly).
-run_minivmm() {
-	local log=$1 attempt pid tailer waited rc
+# gt_enter_test_host LIMIT ARGS...: run this test script (with ARGS) again
+# where /dev/kvm works, and exit with its status; returns at once when
+# already there (GT_INSIDE_KVM set). The one runner is tools/with-kvm: it
+# starts the test host, streams the output, collects the status, and runs
+# the script once more, loudly, only when the nested environment failed it
+# (tools/test-host/signatures, retry=yes). LIMIT is with-kvm's time limit
+# for one run; the script's meson timeout allows two. What the caller
+# prepared before (an initramfs in GT_TMP) is passed in its environment.
+gt_enter_test_host() {
+	local limit=$1 rc
 	shift
-	for attempt in 1 2; do
-		: > "$log"
-		"$TOOLS/with-kvm" --timeout "${GT_TIMEOUT:-400}" --console-log "$GT_TMP/test-host.log" -- \
-			"$MINIVMM" --kernel "$KERNEL" "$@" < /dev/null > "$log" 2>&1 &
-		pid=$!
-		tail -n +1 -f --pid="$pid" "$log" &
-		tailer=$!
-		waited=0
-		while kill -0 "$pid" 2>/dev/null; do
-			if [ ! -s "$log" ] && [ "$waited" -ge "${GT_SILENT_LIMIT:-150}" ]; then
-				echo "RETRY: the nested guest printed nothing in $waited s; stopping it (attempt $attempt)"
-				kill -TERM "$pid"
-				break
-			fi
-			sleep 1
-			waited=$((waited + 1))
-		done
-		wait "$pid"
-		rc=$?
-		wait "$tailer" 2>/dev/null
-		if [ "$rc" -eq 125 ] && grep -q "^with-kvm: the test host did not start" "$log"; then
-			echo "RETRY: the nested test host itself failed (attempt $attempt)"
-			continue
-		fi
-		# The nested environment's other failures (gt_guest_run below).
-		if [ "$attempt" = 1 ] && grep -q "guest reset (triple fault" "$log" &&
-			! grep -q "guest result:" "$log"; then
-			echo "RETRY: the nested guest triple-faulted before its verdict (attempt $attempt)"
-			continue
-		fi
-		if [ "$attempt" = 1 ] && [ "$rc" -eq 125 ] && gt_test_host_died "$log"; then
-			gt_say_test_host_died
-			continue
-		fi
-		if [ "$attempt" = 1 ] && [ "$rc" -eq 124 ] && gt_test_host_stuck "$log" "$GT_TMP/test-host.log"; then
-			gt_say_test_host_stuck
-			continue
-		fi
-		[ -s "$log" ] && return "$rc"
-	done
-	echo "FAIL: the nested guest did not run, twice"
-	return 1
-}
-
-# gt_test_host_died ERRLOG: true when with-kvm's stderr (ERRLOG) says the
-# test host went away under the command, its status never collected: its
-# kernel panicked (panic=-1 resets it), it reset itself (a triple fault:
-# QEMU, run with -no-reboot, then exits 0 with nothing on the console),
-# or QEMU itself died. That is the nested environment failing: minivmm
-# and the devices are user processes of that kernel, and a guest test
-# never powers its test host off.
-gt_test_host_died() {
-	grep -q "^with-kvm: the command started but its exit status was not collected" "$1"
-}
-
-# gt_test_host_stuck ERRLOG CONSOLE: true when with-kvm's time limit found
-# the test host itself stuck: its kernel (console in CONSOLE) reported a
-# task blocked for minutes, an RCU stall or a lockup, or it never wrote
-# the report with-kvm asks of it 12 s before the limit (ERRLOG says so):
-# its own clock had stopped. No user process (minivmm, a device) can stop
-# a kernel's CPUs or clock; both have been seen under TCG.
-gt_test_host_stuck() {
-	grep -q "^with-kvm: the test host wrote no report before the limit" "$1" ||
-		grep -Eq "^\[ *[0-9.]+\] (INFO: task .* blocked for more than|rcu: INFO: .*detected stalls|rcu: .*kthread starved|watchdog: BUG: soft lockup|.*hard LOCKUP)" "$2"
-}
-
-# gt_say_test_host_died: the RETRY lines, with the test host's last words.
-gt_say_test_host_died() {
-	echo "RETRY: the test host died under the command (above); its kernel said:"
-	grep -Em3 "^\[ *[0-9.]+\] (Kernel panic|BUG: |Oops: |general protection fault)" "$GT_TMP/test-host.log" ||
-		echo "  nothing: it went away without a word (a reset, i.e. a triple fault, or QEMU died: its exit status is above)"
-	echo "RETRY: once more, from the start"
-}
-
-gt_say_test_host_stuck() {
-	echo "RETRY: the test host itself was stuck when the time limit came (above); its kernel said:"
-	grep -Em3 "^\[ *[0-9.]+\] (INFO: task .* blocked for more than|rcu: INFO: .*detected stalls|rcu: .*kthread starved|watchdog: BUG: soft lockup|.*hard LOCKUP)" "$GT_TMP/test-host.log" ||
-		echo "  nothing, and it wrote no report: its clock had stopped"
-	echo "RETRY: once more, from the start"
-}
-
-# gt_in_test_host SECONDS CMD...: runs CMD (this script, again, with
-# GT_INSIDE_KVM set by the caller) through with-kvm with a time limit.
-# A run whose test host died, or hit the limit stuck in its own kernel,
-# is tried once more, loudly. Callers' meson timeouts allow for two runs.
-gt_in_test_host() {
-	local limit=$1 attempt rc
-	shift
-	for attempt in 1 2; do
-		# stdout straight through; stderr also kept, to tell a crash.
-		{ "$TOOLS/with-kvm" --timeout "$limit" --console-log "$GT_TMP/test-host.log" \
-			-- "$@" 2>&1 1>&3 3>&- | tee "$GT_TMP/with-kvm.err" >&2
-			rc=${PIPESTATUS[0]}; } 3>&1
-		if [ "$rc" -eq 125 ] && [ "$attempt" = 1 ] && gt_test_host_died "$GT_TMP/with-kvm.err"; then
-			gt_say_test_host_died
-			continue
-		fi
-		if [ "$rc" -eq 124 ] && [ "$attempt" = 1 ] &&
-			gt_test_host_stuck "$GT_TMP/with-kvm.err" "$GT_TMP/test-host.log"; then
-			gt_say_test_host_stuck
-			continue
-		fi
-		return "$rc"
-	done
+	[ -n "${GT_INSIDE_KVM:-}" ] && return 0
+	GT_INSIDE_KVM=1 "$TOOLS/with-kvm" --retry-nested --timeout "$limit" -- bash "$0" "$@"
+	rc=$?
+	rm -rf "$GT_TMP"
+	exit "$rc"
 }
 
 # gt_start_device PROGRAM SOCKET LOG [options]: a vfio-user server on
-# SOCKET, its output in LOG; returns once the socket exists (1 and a FAIL
-# line with its log if it never does). gt_stop_devices stops them all.
+# SOCKET, its output in LOG; returns once it listens (1 and a FAIL line
+# naming the socket, with the server's output, if it never does within 60 s
+# or exits first). gt_stop_devices stops them all.
 gt_dev_pids=()
 gt_start_device() {
-	local prog=$1 sock=$2 log=$3 i
+	local prog=$1 sock=$2 log=$3 why
 	shift 3
 	rm -f "$sock"
 	"$prog" --socket-path="$sock" "$@" > "$log" 2>&1 &
 	gt_dev_pids+=($!)
-	for ((i = 0; i < 100; i++)); do
-		[ -S "$sock" ] && return 0
-		sleep 0.1
-	done
-	not_ok "$(basename "$prog") did not create $sock: $(cat "$log")"
+	why=$("$TOOLS/wait-listening" "$sock" --timeout 60 --pid "$!" 2>&1) && return 0
+	not_ok "$(basename "$prog"): $why; its output: $(cat "$log")"
 	return 1
 }
 
@@ -174,26 +69,6 @@ gt_stop_devices() {
 	for p in "${gt_dev_pids[@]}"; do kill "$p" 2>/dev/null; done
 	for p in "${gt_dev_pids[@]}"; do wait "$p" 2>/dev/null; done
 	gt_dev_pids=()
-}
-
-# gt_retry_nested CMD...: runs CMD, a guest run that starts its own devices
-# and returns gt_guest_run's status; on 75 (the nested environment failed
-# it) stops the devices and runs it once more, loudly. Returns CMD's last
-# status.
-gt_retry_nested() {
-	local attempt rc
-	for attempt in 1 2; do
-		"$@"
-		rc=$?
-		[ "$rc" = 75 ] || return "$rc"
-		gt_stop_devices
-		if [ "$attempt" = 1 ]; then
-			echo "RETRY: the nested environment failed the guest (above); once more, from new devices"
-		else
-			not_ok "the nested environment failed the guest twice"
-		fi
-	done
-	return "$rc"
 }
 
 # gt_kvm_snapshot: inside the test host, what KVM is doing right now: its
@@ -227,23 +102,13 @@ gt_kvm_snapshot() {
 
 # gt_guest_run OUT ERR MINIVMM-ARGS...: inside the test host, runs minivmm
 # with its stdout (the guest's console) in OUT and stderr in ERR (may be
-# the same file), both shown live. A guest that has not finished within
-# GT_GUEST_LIMIT seconds (several times the usual) is shown stuck, with
-# KVM's view of it, and stopped. Returns minivmm's exit status, or 75 when
-# the run ended in the nested environment's own failure (below).
-#
-# Nested under TCG, a guest has been seen, about once in 20-30 boots and
-# at any point of its run, to lose its memory's integrity: KVM's trace
-# then shows a fault loop (every exit a nested page fault at one rip while
-# walking a guest page table that points outside RAM, each answered by
-# injecting a #PF, forever), or the guest triple-faults, or the test
-# host's own kernel stalls (an RCU stall in its log), or the guest's
-# timers stop: the guest's kernel reports that a timer it armed never
-# fired ("timer wakeup didn't happen") while every vCPU sits halted inside
-# KVM, where its LAPIC timer lives and minivmm has no part. The same runs
-# pass on a retry; the caller retries once, loudly, on status 75. A run
-# that fails any other way is not retried: a vCPU stuck in minivmm (say,
-# waiting for a device's reply) is not halted in KVM.
+# the same file), both shown live. Returns minivmm's exit status. A guest
+# that has not finished within GT_GUEST_LIMIT seconds (several times the
+# usual) fails: it is shown stuck, with minivmm's threads and KVM's view
+# of it, and stopped; when KVM's trace shows a fault loop, or every vCPU
+# is halted in KVM while the guest says a timer never fired, a "gt:" line
+# says so, for tools/test-host/signatures to name. None is retried: each
+# was seen under QEMU 7.2's TCG, and tools/soak measures how often.
 gt_guest_run() {
 	local out=$1 err=$2 pid tailer start=$SECONDS rc stuck=0 halted=0
 	shift 2
@@ -277,25 +142,13 @@ gt_guest_run() {
 	wait "$pid"
 	rc=$?
 	wait "$tailer" 2>/dev/null
-	if [ "$stuck" = 1 ] && gt_fault_loop "$GT_TMP/kvm-trace"; then
-		echo "NESTED: the guest is stuck in a fault loop (KVM trace above)"
-		return 75
-	fi
-	# The test host's own kernel reporting an RCU stall: the host that
-	# runs KVM was itself stuck, whatever the guest did.
-	if [ "$stuck" = 1 ] && dmesg 2>/dev/null | grep -Eq "rcu: .*(detected stalls|kthread starved)"; then
-		echo "NESTED: the test host's kernel reported an RCU stall:"
-		dmesg | grep -E "rcu: .*(detected stalls|kthread starved)" | head -3
-		return 75
-	fi
-	if [ "$halted" = 1 ] && grep -q "timer wakeup didn't happen" "$out"; then
-		echo "NESTED: every vCPU is halted in KVM and the guest's kernel says its timer never fired:"
-		grep -E "rcu: .*(timer wakeup didn't happen|Possible timer handling issue)" "$out" | head -2
-		return 75
-	fi
-	if grep -q "guest reset (triple fault" "$err" && ! grep -q "guest result:" "$out"; then
-		echo "NESTED: the guest triple-faulted before its verdict"
-		return 75
+	# Facts for tools/test-host/signatures to name (never to excuse).
+	if [ "$stuck" = 1 ]; then
+		rc=1
+		gt_fault_loop "$GT_TMP/kvm-trace" &&
+			echo "gt: KVM's trace shows a fault loop (a nested page fault at one rip, answered by injecting #PF)"
+		[ "$halted" = 1 ] && grep -q "timer wakeup didn't happen" "$out" &&
+			echo "gt: every vCPU is halted in KVM and the guest's timer never fired"
 	fi
 	return "$rc"
 }

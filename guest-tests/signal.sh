@@ -5,9 +5,7 @@
 
 if [ -z "${GT_INSIDE_KVM:-}" ]; then
 	build_initramfs "$GT_TMP/initrd" "$(dirname "$0")/init/shell.sh"
-	GT_INSIDE_KVM=1 GT_INITRD="$GT_TMP/initrd" \
-		gt_in_test_host 400 bash "$0"
-	exit $?
+	GT_INITRD="$GT_TMP/initrd" gt_enter_test_host 400 "$@"
 fi
 
 # Job control on: without it bash starts background jobs with SIGINT

@@ -17,9 +17,7 @@ scenario=$1
 if [ -z "${GT_INSIDE_KVM:-}" ]; then
 	build_initramfs "$GT_TMP/initrd" "$(dirname "$0")/init/virtio-check.sh" \
 		--module virtio_pci,virtio_blk,virtio-rng,ext4,crc32c_generic
-	GT_INSIDE_KVM=1 GT_INITRD="$GT_TMP/initrd" \
-		gt_in_test_host 800 bash "$0" "$@"
-	exit $?
+	GT_INITRD="$GT_TMP/initrd" gt_enter_test_host 800 "$@"
 fi
 
 trap 'gt_stop_devices; rm -rf "$GT_TMP"' EXIT
@@ -29,8 +27,7 @@ start() {
 	gt_start_device "$@" || gt_finish
 }
 
-# run_guest: the devices on a new disk, and the guest; status 75 is the
-# nested environment's failure (gt_guest_run), worth one more try.
+# run_guest: the devices on a new disk, and the guest (gt_guest_run).
 run_guest() {
 	disk=$GT_TMP/disk.img
 	rm -f "$disk"
@@ -57,7 +54,7 @@ run_guest() {
 }
 
 
-gt_retry_nested run_guest
+run_guest
 rc=$?
 expect "minivmm exit status (the guest's verdict)" 0 "$rc"
 grep -q "guest result: 0" "$log" && ok "guest checks passed" || not_ok "guest checks failed"

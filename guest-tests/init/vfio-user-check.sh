@@ -18,6 +18,15 @@ check() {
 hex() { printf '0x%x' "$1"; }
 rd() { devmem "$(hex "$1")" 32; }
 wr() { devmem "$(hex "$1")" 32 "$2"; }
+# settle ADDR WANT: wait (10 s at most) until register ADDR reads WANT: the
+# device counts ioeventfd kicks on its own thread, after the write returned.
+settle() {
+	t=0
+	while [ $t -lt 100 ] && [ $(($(rd "$1"))) -ne $(($2)) ]; do
+		sleep 0.1
+		t=$((t + 1))
+	done
+}
 
 # Registers (testdev_regs.h).
 ID=0x000 SCRATCH=0x008 FEATURES=0x00c DOORBELL=0x010 DOORBELL_COUNT=0x014
@@ -111,7 +120,7 @@ while [ $n -lt $kicks ]; do
 	n=$((n + 1))
 done
 echo "guest: doorbell kicks end"
-sleep 0.5
+settle $((bar0 + DOORBELL_COUNT)) $((before + kicks))
 check "doorbell kicks counted by the device" $kicks $(($(rd $((bar0 + DOORBELL_COUNT))) - before))
 
 # --- DMA into guest RAM (a memmap-reserved range, reachable by devmem).
@@ -218,7 +227,7 @@ if [ "$last" != "$first" ]; then
 	check "moved BAR2 still mmapped (no trap)" $t0 $(($(rd $((nbar0 + BAR2_TRAPS)))))
 	d0=$(($(rd $((nbar0 + DOORBELL_COUNT)))))
 	wr $((nbar0 + DOORBELL)) 1
-	sleep 0.2
+	settle $((nbar0 + DOORBELL_COUNT)) $((d0 + 1))
 	check "doorbell at the moved BAR0" $((d0 + 1)) $(($(rd $((nbar0 + DOORBELL_COUNT)))))
 	cfg_w32 "$last" 4 $((cmd & ~2))
 	cfg_w32 "$last" 0x10 "$lbar0"

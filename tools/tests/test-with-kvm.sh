@@ -61,17 +61,49 @@ got=$(WITH_KVM_TEST_VAR="x y$nl'z'" "$wk" sh -c 'printf "%s|" "$@" "$WITH_KVM_TE
 want=$(printf "%s|" "a b" "c${nl}d" "e'f" '$HOME' "*" "x y$nl'z'")
 check "arguments and environment pass unchanged" "$want" "$got"
 
-# A test host that does not start the command in time is tried again,
-# loudly, and after the last attempt with-kvm fails with 125 (a test host
-# cannot boot in one second, so every attempt fails here; nested even
-# where /dev/kvm works, since only the test host can fail to start).
+# A test host that does not start the command in time is the nested
+# environment's failure: with-kvm fails with 125, and with --retry-nested
+# boots a new test host once, loudly, and no more (a test host cannot boot
+# in one second, so every attempt fails here; nested even where /dev/kvm
+# works, since only the test host can fail to start).
 err=$(WITH_KVM_START_LIMIT=1 "$wk" --mode nested touch .with-kvm-must-not-run 2>&1)
 rc=$?
 check "a test host that never starts the command is a with-kvm error (125)" 125 $rc
-n=$(echo "$err" | grep -c "the test host failed: it did not start the command in 1 s (attempt [123] of 3)")
-check "each failed start is reported" 3 "$n"
-echo "$err" | grep -q "did not start the command, 3 times" && echo "ok: final verdict printed" ||
+n=$(echo "$err" | grep -c "^with-kvm: the test host failed before the command started: it did not start the command in 1 s")
+check "without --retry-nested it is tried once" 1 "$n"
+echo "$err" | grep -q "^with-kvm: NESTED host-start-failed: " && echo "ok: the failure is named" ||
+	{ echo "FAIL: the failure is not named: $err"; fail=1; }
+err=$(WITH_KVM_START_LIMIT=1 "$wk" --mode nested --retry-nested touch .with-kvm-must-not-run 2>&1)
+rc=$?
+check "with --retry-nested: still 125" 125 $rc
+n=$(echo "$err" | grep -c "^with-kvm: the test host failed before the command started")
+check "with --retry-nested: two test hosts, no more" 2 "$n"
+n=$(echo "$err" | grep -c "^with-kvm: RETRY: ")
+check "with --retry-nested: one RETRY line" 1 "$n"
+echo "$err" | grep -q "failed the command twice; giving up" && echo "ok: final verdict printed" ||
 	{ echo "FAIL: no final verdict: $err"; fail=1; }
+[ ! -e .with-kvm-must-not-run ] && echo "ok: the command never ran" ||
+	{ echo "FAIL: the command ran"; rm -f .with-kvm-must-not-run; fail=1; }
+
+# The retry rule retries the nested environment's failure and nothing
+# else: a test host whose kernel crashes under the command (sysrq) runs
+# the command again, once; the command's own failure is never retried.
+mark=.with-kvm-test-runs.$$
+rm -f "$mark"
+err=$("$wk" --mode nested --retry-nested sh -c 'echo run >> "$1"; sync
+	[ "$(wc -l < "$1")" -ge 2 ] && exit 3; echo c > /proc/sysrq-trigger; sleep 60' sh "$mark" 2>&1)
+rc=$?
+check "a test host that crashed under the command: the second run's status" 3 $rc
+check "a test host that crashed under the command: the command ran twice" 2 "$(wc -l < "$mark" 2>/dev/null)"
+echo "$err" | grep -q "^with-kvm: NESTED host-panic: .*Kernel panic" && echo "ok: the crash is named with its evidence" ||
+	{ echo "FAIL: the crash is not named: $err"; fail=1; }
+rm -f "$mark"
+err=$("$wk" --retry-nested sh -c 'echo run >> "$1"; exit 3' sh "$mark" 2>&1)
+rc=$?
+check "the command's own failure: its status" 3 $rc
+check "the command's own failure is not retried" 1 "$(wc -l < "$mark" 2>/dev/null)"
+echo "$err" | grep -q "RETRY" && { echo "FAIL: a RETRY line for the command's own failure: $err"; fail=1; }
+rm -f "$mark"
 [ ! -e .with-kvm-must-not-run ] && echo "ok: the command did not run" ||
 	{ echo "FAIL: the command ran"; rm -f .with-kvm-must-not-run; fail=1; }
 
