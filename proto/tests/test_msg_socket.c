@@ -21,6 +21,7 @@
 
 #include "proto/vu_msg.h"
 #include "check_main.h"
+#include "wait_for.h"
 
 static void pair(int sv[2])
 {
@@ -232,20 +233,43 @@ static void on_sigusr1(int sig)
 
 struct interrupter {
 	pthread_t target;
+	pid_t target_tid;
 	int sock;
+	int stage;	/* signals handled when it failed to see a receiver */
+	int err;	/* 0, or why it did not */
 };
 
+/* Until @n signals were handled and the receiver sleeps again (5 s). */
+static int wait_receiver_asleep(struct interrupter *in, int n)
+{
+	int64_t end = now_ms() + 5000;
+
+	while (signals_seen != n) {
+		if (now_ms() > end)
+			return -ETIMEDOUT;
+		wait_for_pause();
+	}
+	return wait_for_thread_blocked(in->target_tid, WAIT_FOR_ANY_SYSCALL,
+				       (int)(end - now_ms()));
+}
+
+/*
+ * Each signal comes while the receiver sleeps in vu_msg_recv() (its only
+ * blocking call), the message after the third was handled. Sent even
+ * when the receiver was not seen (in->err), not to leave it waiting.
+ */
 static void *interrupt_then_send(void *arg)
 {
 	struct interrupter *in = arg;
 	struct vfio_user_header h;
 	int i;
 
-	for (i = 0; i < 3; i++) {
-		sleep_ms(30);
-		pthread_kill(in->target, SIGUSR1);
+	for (i = 0; i <= 3 && !in->err; i++) {
+		in->stage = i;
+		in->err = wait_receiver_asleep(in, i);
+		if (!in->err && i < 3)
+			pthread_kill(in->target, SIGUSR1);
 	}
-	sleep_ms(30);
 	vu_hdr_command(&h, 11, VFIO_USER_DEVICE_RESET, 0);
 	return (void *)(intptr_t)vu_msg_send(in->sock, &h, NULL, 0, NULL, 0);
 }
@@ -263,8 +287,8 @@ static void eintr_case(int timeout_ms)
 	ck_assert_int_eq(sigaction(SIGUSR1, &sa, NULL), 0);
 	signals_seen = 0;
 	pair(sv);
-	in.target = pthread_self();
-	in.sock = sv[0];
+	in = (struct interrupter){ .target = pthread_self(),
+				   .target_tid = gettid(), .sock = sv[0] };
 	ck_assert_int_eq(pthread_create(&t, NULL, interrupt_then_send, &in),
 			 0);
 	if (timeout_ms < 0)
@@ -272,6 +296,9 @@ static void eintr_case(int timeout_ms)
 	else
 		ret = vu_msg_recv_timeout(sv[1], &m, 4096, 8, timeout_ms);
 	pthread_join(t, &sret);
+	ck_assert_msg(!in.err, "the receiver was not seen asleep in "
+		      "vu_msg_recv() after %d signals within 5 s: %s",
+		      in.stage, strerror(-in.err));
 	ck_assert_int_eq(ret, 0);
 	ck_assert_ptr_null(sret);
 	ck_assert_int_eq(signals_seen, 3);

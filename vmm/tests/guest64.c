@@ -16,9 +16,12 @@
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "proto/tests/wait_for.h"
 
 /* Guest-physical layout, inside the first 2 MiB. */
 #define GDT_GPA		0x1000
@@ -568,24 +571,23 @@ bool guest64_vector_in_service(struct guest64 *g, uint8_t vector)
 static void *later_main(void *arg)
 {
 	struct guest64_later *l = arg;
-	struct timespec ts = {
-		.tv_sec = l->ms / 1000,
-		.tv_nsec = (long)(l->ms % 1000) * 1000000,
-	};
 	uint64_t one = 1;
 
-	nanosleep(&ts, NULL);
+	/* A halted vCPU sleeps in the kernel inside KVM_RUN (an ioctl);
+	 * it runs while the guest does anything else. */
+	l->err = wait_for_thread_blocked(l->vcpu_tid, SYS_ioctl, 5000);
 	if (write(l->fd, &one, sizeof(one)) != sizeof(one))
 		abort();
 	return NULL;
 }
 
-void guest64_later_start(struct guest64_later *l, int fd, unsigned int ms)
+void guest64_later_start(struct guest64_later *l, int fd)
 {
 	sigset_t all, old;
 
 	l->fd = fd;
-	l->ms = ms;
+	l->vcpu_tid = gettid();
+	l->err = 0;
 	/* SIGALRM (guest64_run's timeout) must reach the vCPU thread. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
@@ -596,6 +598,8 @@ void guest64_later_start(struct guest64_later *l, int fd, unsigned int ms)
 void guest64_later_join(struct guest64_later *l)
 {
 	pthread_join(l->thread, NULL);
+	ck_assert_msg(!l->err, "the vCPU was not seen halted in KVM_RUN "
+		      "within 5 s: %s", strerror(-l->err));
 }
 
 uint64_t guest64_eventfd_take(int fd)

@@ -115,15 +115,21 @@ void guest64_wait_irq(struct guest64 *g);
 void guest64_ioapic_route(struct guest64 *g, unsigned int pin,
 			  uint8_t vector, int level);
 
-/* A thread that writes 1 to eventfd @fd after @ms (a device raising an
- * interrupt while the vCPU is halted). */
+/*
+ * A thread that writes 1 to eventfd @fd once the vCPU is halted (a device
+ * raising an interrupt then): once the thread that started it, the
+ * vCPU's, sleeps in KVM_RUN. guest64_later_join() asserts that it was
+ * seen so within 5 s (it writes all the same, not to leave the guest
+ * halted).
+ */
 struct guest64_later {
 	pthread_t thread;
 	int fd;
-	unsigned int ms;
+	pid_t vcpu_tid;
+	int err;
 };
 
-void guest64_later_start(struct guest64_later *l, int fd, unsigned int ms);
+void guest64_later_start(struct guest64_later *l, int fd);
 void guest64_later_join(struct guest64_later *l);
 
 /* The eventfd's counter, read and reset; 0 when it was not signalled. */

@@ -13,11 +13,12 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
-#include <time.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "guest64.h"
 #include "proto/tests/check_main.h"
+#include "proto/tests/wait_for.h"
 #include "vmm/kvm_irq.h"
 
 /* MSI to APIC 0, physical destination, fixed delivery, edge (SDM 11.11). */
@@ -64,7 +65,7 @@ static void expect_irq_after_write(struct guest64 *g, int fd, uint32_t vector)
 	struct guest64_later later;
 
 	guest64_wait_irq(g);
-	guest64_later_start(&later, fd, 50);
+	guest64_later_start(&later, fd);
 	ck_assert_uint_eq(guest64_expect_report(g, 5000), vector);
 	guest64_later_join(&later);
 	guest64_expect_idle(g);
@@ -535,6 +536,7 @@ static void *route_worker_main(void *arg)
 
 struct blocked_add {
 	struct kvm_irq *irq;
+	atomic_int tid;
 	atomic_bool done;
 	unsigned int gsi;
 	int ret;
@@ -544,6 +546,7 @@ static void *blocked_add_main(void *arg)
 {
 	struct blocked_add *b = arg;
 
+	atomic_store(&b->tid, gettid());
 	b->ret = kvm_irq_msi_route_add(b->irq, MSI_ADDR, 0x41, &b->gsi);
 	atomic_store(&b->done, true);
 	return NULL;
@@ -551,13 +554,13 @@ static void *blocked_add_main(void *arg)
 
 START_TEST(test_routes_change_safely_from_many_threads)
 {
-	struct timespec ms50 = { .tv_nsec = 50 * 1000000 };
 	struct route_worker w[4];
 	struct blocked_add b = { 0 };
 	pthread_t t[4], bt;
 	struct guest64 g;
 	struct kvm_irq irq;
 	unsigned int i, gsi;
+	int64_t end;
 
 	guest64_create(&g);
 	irq_init(&g, &irq);
@@ -578,7 +581,15 @@ START_TEST(test_routes_change_safely_from_many_threads)
 	kvm_irq_batch_begin(&irq);
 	b.irq = &irq;
 	ck_assert_int_eq(pthread_create(&bt, NULL, blocked_add_main, &b), 0);
-	nanosleep(&ms50, NULL);
+	/* Kept out: asleep on the lock, not merely not there yet. */
+	end = wait_for_now_ms() + 5000;
+	while (!atomic_load(&b.tid) && wait_for_now_ms() < end)
+		wait_for_pause();
+	ck_assert_msg(atomic_load(&b.tid) && !wait_for_thread_blocked(
+			      atomic_load(&b.tid), SYS_futex,
+			      (int)(end - wait_for_now_ms())),
+		      "the thread adding a route was not seen asleep on the "
+		      "lock of the open batch within 5 s");
 	ck_assert(!atomic_load(&b.done));
 	gsi = msi_route(&irq, 0x40);
 	ck_assert_int_eq(kvm_irq_batch_commit(&irq), 0);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "devices/framework/tests/child.h"
+#include "proto/tests/wait_for.h"
 
 static void sleep_ms(int ms)
 {
@@ -31,7 +32,8 @@ int child_start(struct child *ch, const char *bin, const char *const *extra,
 	const char *tmp = getenv("TMPDIR");
 	char arg[256];
 	const char *argv[16];
-	int i, n = 0, status;
+	int i, n = 0, status, ret;
+	int64_t end;
 
 	memset(ch, 0, sizeof(*ch));
 	snprintf(ch->dir, sizeof(ch->dir), "%s/vus-test-XXXXXX",
@@ -50,8 +52,12 @@ int child_start(struct child *ch, const char *bin, const char *const *extra,
 	argv[n] = NULL;
 
 	ch->pid = fork();
-	if (ch->pid < 0)
-		return -errno;
+	if (ch->pid < 0) {
+		ret = -errno;
+		snprintf(ch->why, sizeof(ch->why), "cannot fork for %s: %s",
+			 bin, strerror(-ret));
+		return ret;
+	}
 	if (ch->pid == 0) {
 		int lg = open(ch->log, O_WRONLY | O_CREAT | O_APPEND, 0600);
 		int nul = open("/dev/null", O_RDWR);
@@ -68,22 +74,39 @@ int child_start(struct child *ch, const char *bin, const char *const *extra,
 		execv(bin, (char *const *)argv);
 		_exit(127);
 	}
-	/* Wait until it serves, or has exited (a test of a failed start). */
-	for (i = 0; i < 500; i++) {
+	/*
+	 * Wait until it listens, or has exited (a test of a failed start).
+	 * Not by connecting: a probe would be a session of its own. Not by
+	 * its "listening on" log line either: the socket is what a client
+	 * needs, and the line is a message for people.
+	 */
+	end = wait_for_now_ms() + CHILD_START_MS;
+	for (;;) {
 		if (waitpid(ch->pid, &status, WNOHANG) == ch->pid) {
 			ch->pid = -(WIFEXITED(status) ? WEXITSTATUS(status) :
 				    128 + WTERMSIG(status));
+			snprintf(ch->why, sizeof(ch->why), "%s exited (status "
+				 "%d) before it listened on %s", bin, -ch->pid,
+				 ch->sock);
 			return -ECHILD;
 		}
-		/* Connecting to probe would start a session of its own:
-		 * the device says when it listens. */
-		if (child_log_has(ch, "listening on ", 0)) {
-			ch->log_off = 0;
+		ret = wait_for_is_listening(ch->sock);
+		if (ret > 0)
 			return 0;
+		if (ret < 0) {
+			snprintf(ch->why, sizeof(ch->why), "cannot read "
+				 "/proc/net/unix to see if %s listens: %s",
+				 ch->sock, strerror(-ret));
+			return ret;
 		}
-		sleep_ms(10);
+		if (wait_for_now_ms() > end) {
+			snprintf(ch->why, sizeof(ch->why), "%s (pid %d): %s "
+				 "not listening after %d ms", bin, (int)ch->pid,
+				 ch->sock, CHILD_START_MS);
+			return -ETIMEDOUT;
+		}
+		wait_for_pause();
 	}
-	return -ETIMEDOUT;
 }
 
 int child_stop(struct child *ch, int sig)

@@ -16,14 +16,20 @@ struct child {
 	char sock[192];
 	char log[192];
 	long log_off;		/* where child_log_has() starts looking */
+	char why[400];		/* why child_start() failed */
 };
+
+/* How long child_start() waits for the program to listen. */
+#define CHILD_START_MS	10000
 
 /*
  * Start @bin --socket-path=DIR/dev.sock @extra... (NULL-terminated, may
- * be NULL) and wait until it logs that it listens (5 s). With
- * @dir_ready (may be NULL) called on the directory and socket path
- * before the start, e.g. to put a file where the socket goes. Returns 0
- * or -errno.
+ * be NULL) and wait until its socket listens (CHILD_START_MS), seen in
+ * /proc/net/unix. With @dir_ready (may be NULL) called on the directory
+ * and socket path before the start, e.g. to put a file where the socket
+ * goes. Returns 0; -ECHILD when it exited first (its status is then
+ * child_stop(ch, 0)); -ETIMEDOUT; -errno. On failure ch->why says what
+ * was waited for and what happened, for the test's message.
  */
 int child_start(struct child *ch, const char *bin, const char *const *extra,
 		void (*dir_ready)(const char *dir, const char *sock));

@@ -20,7 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -33,6 +32,7 @@
 #include "devices/framework/vus.h"
 #include "devices/framework/tests/raw_client.h"
 #include "proto/tests/check_main.h"
+#include "proto/tests/wait_for.h"
 
 #define RW	(VFIO_USER_DMA_MAP_FLAG_READ | VFIO_USER_DMA_MAP_FLAG_WRITE)
 #define CFG	VFIO_PCI_CONFIG_REGION_INDEX
@@ -52,7 +52,8 @@ struct toy {
 	int bell[3];
 	char log[8192];
 	uint32_t seq_next, seq_bad;	/* writes at SEQ_REG, in order */
-	bool slow_attach;		/* attach sleeps 100 ms */
+	bool hold_attach;		/* attach waits until it is false */
+	pthread_cond_t attach_cond;	/* hold_attach changed (lock) */
 	bool slow_seq;			/* SEQ_REG writes take 1 ms */
 };
 
@@ -179,8 +180,18 @@ static void toy_attach(struct vus_dev *dev, void *opaque)
 	struct toy *t = opaque;
 
 	(void)dev;
-	if (__atomic_load_n(&t->slow_attach, __ATOMIC_ACQUIRE))
-		usleep(100000);
+	pthread_mutex_lock(&t->lock);
+	while (t->hold_attach)
+		pthread_cond_wait(&t->attach_cond, &t->lock);
+	pthread_mutex_unlock(&t->lock);
+}
+
+static void hold_attach(struct toy *t, bool hold)
+{
+	pthread_mutex_lock(&t->lock);
+	t->hold_attach = hold;
+	pthread_cond_broadcast(&t->attach_cond);
+	pthread_mutex_unlock(&t->lock);
 }
 
 static const struct vus_dev_ops toy_ops = {
@@ -203,6 +214,7 @@ static void declare(struct toy *t)
 
 	memset(t, 0, sizeof(*t));
 	pthread_mutex_init(&t->lock, NULL);
+	pthread_cond_init(&t->attach_cond, NULL);
 	ck_assert_int_eq(vus_dev_create(&cfg, &t->dev), 0);
 	vus_dev_set_log(t->dev, log_hook, t, VUS_LOG_DEBUG);
 	ck_assert_int_eq(vus_dev_setup_bar(t->dev, 0, 256, VUS_BAR_IO,
@@ -232,6 +244,7 @@ static void *serve_main(void *arg)
 static void setup(void)
 {
 	const char *tmp = getenv("TMPDIR");
+	int ret;
 
 	declare(&toy);
 	snprintf(dir, sizeof(dir), "%s/vus-inproc-XXXXXX",
@@ -240,13 +253,17 @@ static void setup(void)
 	snprintf(path, sizeof(path), "%s/toy.sock", dir);
 	served = 1;
 	ck_assert_int_eq(pthread_create(&server, NULL, serve_main, NULL), 0);
-	ck_assert_int_eq(rc_connect(&c, path, 2000), 0);
+	/* The server serves client after client: connecting is the wait. */
+	ret = rc_connect(&c, path, 5000);
+	ck_assert_msg(ret == 0, "%s: no connection accepted within 5 s: %s",
+		      path, strerror(-ret));
 }
 
 static void teardown(void)
 {
 	struct stat st;
 
+	hold_attach(&toy, false);	/* a failed case may have left it */
 	rc_close(&c);
 	vus_dev_stop(toy.dev);
 	pthread_join(server, NULL);
@@ -351,7 +368,8 @@ START_TEST(test_dma_in_flight_fails_with_enotconn_when_the_client_goes)
 	struct user u = { .iova = 0x4000, .ret = 1 };
 	uint8_t mem[64] = "never read";
 	pthread_t th;
-	int i;
+	int64_t end;
+	int i, ret;
 
 	ck_assert_int_eq(rc_hello(&c, false), 0);
 	rc_add_mem(&c, 0x4000, sizeof(mem), mem);
@@ -364,10 +382,14 @@ START_TEST(test_dma_in_flight_fails_with_enotconn_when_the_client_goes)
 	rc_close(&c);
 	pthread_join(th, NULL);
 	ck_assert_int_eq(u.ret, -ENOTCONN);
-	/* With nobody connected, no DMA at all. */
-	for (i = 0; i < 200 && !logged("client gone"); i++)
-		usleep(10000);
-	ck_assert_int_eq(vus_dma_read(toy.dev, 0x4000, u.buf, 4), -EFAULT);
+	/* With nobody connected, no DMA at all: once the server has dropped
+	 * the client (-ENOTCONN until then), its map is gone too. */
+	end = wait_for_now_ms() + 2000;
+	while ((ret = vus_dma_read(toy.dev, 0x4000, u.buf, 4)) != -EFAULT &&
+	       wait_for_now_ms() < end)
+		wait_for_pause();
+	ck_assert_msg(ret == -EFAULT, "DMA to the map of a client gone 2 s "
+		      "ago: %d, not -EFAULT", ret);
 	ck_assert(!vus_dev_connected(toy.dev));
 }
 END_TEST
@@ -557,12 +579,22 @@ END_TEST
 
 #define SEQ_WRITES	300
 
-static int64_t now_ms(void)
+/* Until the dispatch thread has handled a SEQ_REG write. */
+static int wait_seq_started(int timeout_ms)
 {
-	struct timespec t;
+	int64_t end = wait_for_now_ms() + timeout_ms;
+	uint32_t done;
 
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+	for (;;) {
+		pthread_mutex_lock(&toy.lock);
+		done = toy.seq_next;
+		pthread_mutex_unlock(&toy.lock);
+		if (done)
+			return 0;
+		if (wait_for_now_ms() > end)
+			return -ETIMEDOUT;
+		wait_for_pause();
+	}
 }
 
 START_TEST(test_twin_commands_keep_their_order_when_the_reader_dispatches)
@@ -572,12 +604,12 @@ START_TEST(test_twin_commands_keep_their_order_when_the_reader_dispatches)
 	uint32_t i;
 
 	/*
-	 * The dispatch thread sleeps in attach after VERSION: the first
-	 * half queues up for it. The second half comes while it still
+	 * The dispatch thread is held in attach after VERSION: the first
+	 * half queues up for it. Let go, the second half comes once it
 	 * works through them (1 ms each): queued too, until the queue is
 	 * empty and the reader handles the rest itself.
 	 */
-	__atomic_store_n(&toy.slow_attach, true, __ATOMIC_RELEASE);
+	hold_attach(&toy, true);
 	__atomic_store_n(&toy.slow_seq, true, __ATOMIC_RELEASE);
 	ck_assert_int_eq(rc_hello(&c, true), 0);
 	for (i = 0; i < SEQ_WRITES; i++) {
@@ -589,8 +621,11 @@ START_TEST(test_twin_commands_keep_their_order_when_the_reader_dispatches)
 		memcpy(body + sizeof(a), &i, 4);
 		ck_assert_int_eq(rc_send(&c, VFIO_USER_REGION_WRITE, body,
 					 sizeof(body), NULL, 0, &ids[i]), 0);
-		if (i == SEQ_WRITES / 2)
-			usleep(120000);	/* past attach */
+		if (i == SEQ_WRITES / 2) {
+			hold_attach(&toy, false);
+			ck_assert_msg(!wait_seq_started(5000), "no queued "
+				      "write handled 5 s after attach returned");
+		}
 	}
 	/* "The server will process commands in the order they are
 	 * received" (spec: "Command Concurrency"), and answers them so. */
@@ -630,12 +665,12 @@ START_TEST(test_stop_while_the_reader_waits_for_a_twin_dma_reply)
 		rc_pump(&c, 50);
 	ck_assert(c.have_held);
 	ck_assert(c.held_on_twin);
-	t0 = now_ms();
+	t0 = wait_for_now_ms();
 	vus_dev_stop(toy.dev);
 	/* Not after the 10 s a DMA reply may take. */
 	ck_assert(rc_closed_by_server(&c, 2000));
 	pthread_join(server, NULL);
-	ck_assert_int_lt(now_ms() - t0, 2000);
+	ck_assert_int_lt(wait_for_now_ms() - t0, 2000);
 	ck_assert_int_eq(served, 0);
 	/* teardown() joins again: start a no-op thread in its place. */
 	ck_assert_int_eq(pthread_create(&server, NULL, serve_main, NULL), 0);

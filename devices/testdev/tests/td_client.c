@@ -82,7 +82,9 @@ void td_teardown(void)
 
 void td_start(const char *const *extra)
 {
-	ck_assert_int_eq(child_start(&td.ch, td.bin, extra, NULL), 0);
+	int ret = child_start(&td.ch, td.bin, extra, NULL);
+
+	ck_assert_msg(ret == 0, "the device did not start: %s", td.ch.why);
 	td.running = true;
 	td.dev_fds0 = rc_fd_count(td.ch.pid);
 	ck_assert_int_gt(td.dev_fds0, 0);

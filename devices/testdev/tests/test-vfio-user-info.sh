@@ -4,10 +4,11 @@
 # looks for in its text and JSON output (IDs, capabilities by name, BAR
 # sizes and kinds, the mmap areas, the doorbell io fd, IRQ counts, the
 # twin socket), and the same for the device's simpler variant.
-# Usage: test-vfio-user-info.sh VFIO_USER_TESTDEV VFIO_USER_INFO
+# Usage: test-vfio-user-info.sh VFIO_USER_TESTDEV VFIO_USER_INFO WAIT_LISTENING
 set -u
 testdev=$1
 info=$2
+wait_listening=$3
 fail=0
 dir=$(mktemp -d "${TMPDIR:-/tmp}/vui-testdev-XXXXXX")
 pid=
@@ -26,17 +27,17 @@ has() {
 	if grep -qF -- "$2" "$1"; then ok "has '$2'"; else not_ok "no '$2' in:"; cat "$1"; fi
 }
 
-# start_dev [options]: the device on $dir/dev.sock, logging to $dir/dev.log.
+# start_dev [options]: the device on $dir/dev.sock, logging to $dir/dev.log;
+# returns once the socket listens (not by its log line: until the new
+# process truncates dev.log, the previous device's line is still there).
 start_dev() {
-	local i
+	local why
 	rm -f "$dir/dev.sock"
 	"$testdev" --socket-path="$dir/dev.sock" "$@" 2> "$dir/dev.log" &
 	pid=$!
-	for ((i = 0; i < 100; i++)); do
-		grep -q "listening on" "$dir/dev.log" && return 0
-		sleep 0.05
-	done
-	not_ok "the device did not listen"
+	why=$("$wait_listening" "$dir/dev.sock" --timeout 10 --pid "$pid" 2>&1) &&
+		return 0
+	not_ok "the device did not listen: $why"
 	cat "$dir/dev.log"
 	exit 1
 }

@@ -33,8 +33,10 @@ static struct rc c;
 /* The server runs for the whole suite: started and stopped by main(). */
 static int start_server(void)
 {
-	if (child_start(&ch, bin, NULL, NULL))
+	if (child_start(&ch, bin, NULL, NULL)) {
+		fprintf(stderr, "%s\n", ch.why);
 		return -1;
+	}
 	base_fds = rc_fd_count(ch.pid);
 	return base_fds > 3 ? 0 : -1;
 }

@@ -19,6 +19,7 @@
 
 #include "devices/framework/tests/raw_client.h"
 #include "devices/virtio/tests/vdrv.h"
+#include "proto/tests/wait_for.h"
 
 struct vdrv vd;
 
@@ -106,7 +107,7 @@ void vdrv_start(const char *const *extra)
 {
 	int ret = child_start(&vd.ch, vd.bin, extra, NULL);
 
-	ck_assert_msg(ret == 0, "device did not start (%d)", ret);
+	ck_assert_msg(ret == 0, "the device did not start: %s", vd.ch.why);
 	vd.running = true;
 	vd.dev_fds0 = rc_fd_count(vd.ch.pid);
 	ck_assert_int_gt(vd.dev_fds0, 0);
@@ -574,6 +575,36 @@ void vdrv_kick(unsigned int qi)
 	ck_assert_int_eq(vu_client_region_write(vd.cl, VD_BAR,
 						vd.notify + qi * vd.notify_mult,
 						&v, 2), 0);
+}
+
+/* Until the device has read the doorbell eventfd @fd (its counter 0). */
+static bool kick_read(int fd, int64_t end)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	while (poll(&p, 1, 0) == 1) {
+		if (wait_for_now_ms() > end)
+			return false;
+		wait_for_pause();
+	}
+	return true;
+}
+
+bool vdrv_kick_taken(unsigned int qi, int ms)
+{
+	int64_t end = wait_for_now_ms() + ms;
+	int fd = vd.q[qi].kick_fd;
+
+	ck_assert_msg(fd >= 0, "queue %u is kicked by REGION_WRITE", qi);
+	/*
+	 * The queue's thread reads the eventfd, then serves the queue, one
+	 * pass at a time: once it has read a second kick too, the pass of
+	 * the first one is over.
+	 */
+	if (!kick_read(fd, end))
+		return false;
+	vdrv_kick(qi);
+	return kick_read(fd, end);
 }
 
 bool vdrv_wait_used(unsigned int qi, struct vdrv_used *u, int ms)

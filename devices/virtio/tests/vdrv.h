@@ -153,6 +153,13 @@ uint16_t vdrv_used_idx(unsigned int qi);
 uint16_t vdrv_avail_event(unsigned int qi);
 /* Kick queue @qi. */
 void vdrv_kick(unsigned int qi);
+/*
+ * Whether the device has taken the kicks of @qi so far (by its ioeventfd,
+ * asserted) and finished the pass over the queue they started, within
+ * @ms: what a test needs before it says that a kick did nothing. Costs
+ * one more kick (a spurious notification, which virtio allows).
+ */
+bool vdrv_kick_taken(unsigned int qi, int ms);
 
 /*
  * Wait up to @ms for the next used entry of @qi; returns true with *@u

@@ -16,6 +16,7 @@
 
 #include "proto/tests/bytes.h"
 #include "proto/tests/check_main.h"
+#include "proto/tests/wait_for.h"
 #include "fake_server.h"
 
 /* One-shot signals between the test and its server thread. */
@@ -590,7 +591,9 @@ START_TEST(test_close_while_server_hangs_mid_message_is_prompt)
 
 	c = fake_attach(&f, &cfg, srv_half_header, &h);
 	event_wait(h.got);
-	sleep_ms(50);		/* the reader is inside the message */
+	/* The reader is inside the message once it has read its start. */
+	ck_assert_msg(!wait_for_peer_read(f.srv, 5000), "the client did not "
+		      "read the 8 bytes of the header within 5 s");
 	t0 = now_ms();
 	vu_client_close(c);
 	ck_assert_int_lt(now_ms() - t0, 1000);

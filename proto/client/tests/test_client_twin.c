@@ -16,6 +16,7 @@
 
 #include "proto/tests/bytes.h"
 #include "proto/tests/check_main.h"
+#include "proto/tests/wait_for.h"
 #include "fake_server.h"
 
 /* A guest for the server's DMA_READs: byte i of it is guest_byte(i). */
@@ -221,8 +222,10 @@ static void srv_die_with_4(struct fake *f)
 	fake_twin_handshake(f);
 	for (i = 0; i < 4; i++)
 		fake_expect(f->srv, &m[i], VFIO_USER_REGION_READ);
-	/* Let the requesters settle: one polls, the others wait. */
-	sleep_ms(20);
+	/* The requesters settle: one polls, the others wait; every thread
+	 * of the test but this one sleeps. */
+	ck_assert_msg(!wait_for_others_blocked(5000), "the client's threads "
+		      "were not all asleep within 5 s of the 4 requests");
 	if (how->answered > 0)
 		fake_reply_read(f->srv, &m[3]);
 	if (how->answered > 1)
