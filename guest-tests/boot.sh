@@ -27,6 +27,8 @@ rc=$?
 expect "minivmm exit status (the guest's verdict)" 0 "$rc"
 grep -q "guest result: 0" "$GT_TMP/log" && ok "guest printed its verdict" ||
 	not_ok "the guest did not print a passing verdict"
+expect "console lines of the burst before the verdict that reached the host" 200 \
+	"$(grep -c "^guest console burst line [0-9]* of 200" "$GT_TMP/log")"
 grep -q "guest wrote 0 to the test-exit port" "$GT_TMP/log" && ok "stopped by the test-exit port" ||
 	not_ok "minivmm did not report the test-exit write"
 grep -Eq "minivmm: boot-timing: write 1 value 0x42 at [0-9]+\.[0-9]+ ms" "$GT_TMP/log" &&

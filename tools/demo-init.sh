@@ -40,5 +40,5 @@ fi
 if [ -c /dev/hwrng ]; then
 	echo "virtio-rng: $(cat /sys/class/misc/hw_random/rng_current), 16 bytes: $(head -c 16 /dev/hwrng | xxd -p)"
 fi
-echo "=== demo done: rebooting ==="
-reboot -f
+echo "=== demo done ==="
+minivmm-exit 0

@@ -269,6 +269,6 @@ if [ "$(arg t.kill)" = 1 ]; then
 fi
 
 echo "guest result: $fail"
-printf "\\$(printf '%03o' "$fail")" | dd of=/dev/port bs=1 seek=1280 count=1 2>/dev/null
+minivmm-exit "$fail"
 echo "guest FAIL: the test-exit port did not stop the VM"
 poweroff -f
