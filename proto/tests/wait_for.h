@@ -92,23 +92,38 @@ static inline int wait_for_is_listening(const char *path)
 }
 
 /*
+ * The start of /proc/self/task/@tid/@name into @buf (NUL-terminated):
+ * 0, or -errno when it cannot be opened.
+ */
+static inline int wait_for_read_task_file(pid_t tid, const char *name,
+					  char *buf, size_t size)
+{
+	char path[64];
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/%s", (int)tid, name);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	n = fread(buf, 1, size - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	return 0;
+}
+
+/*
  * The state letter of thread @tid of this process (R, S, D...), from the
  * field after the last ')' of its stat (the name before may hold any
  * character), or -errno.
  */
 static inline int wait_for_thread_state(pid_t tid)
 {
-	char path[64], buf[512], *p;
-	FILE *f;
-	size_t n;
+	char buf[512], *p;
+	int ret = wait_for_read_task_file(tid, "stat", buf, sizeof(buf));
 
-	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", (int)tid);
-	f = fopen(path, "re");
-	if (!f)
-		return -errno;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = 0;
+	if (ret)
+		return ret;
 	p = strrchr(buf, ')');
 	if (!p || p[1] != ' ' || !p[2])
 		return -EPROTO;
@@ -122,17 +137,11 @@ static inline int wait_for_thread_state(pid_t tid)
  */
 static inline int wait_for_thread_syscall(pid_t tid, long *nr)
 {
-	char path[64], buf[64];
-	FILE *f;
-	size_t n;
+	char buf[64];
+	int ret = wait_for_read_task_file(tid, "syscall", buf, sizeof(buf));
 
-	snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", (int)tid);
-	f = fopen(path, "re");
-	if (!f)
-		return -errno;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = 0;
+	if (ret)
+		return ret;
 	if (!strncmp(buf, "running", 7))
 		return -EAGAIN;
 	*nr = strtol(buf, NULL, 10);
