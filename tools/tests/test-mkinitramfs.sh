@@ -42,6 +42,14 @@ done
 cmp -s "$t/x/init.main" "$t/init.sh" && [ -x "$t/x/init" ] && [ -L "$t/x/bin/sh" ] &&
 	echo "ok: init and busybox" || { echo "FAIL: init or busybox missing"; fail=1; }
 
+# minivmm-exit: in every image, a shell script (not run here: it writes
+# to /dev/port) that drains the console before the test-exit port.
+[ -x "$t/x/bin/minivmm-exit" ] && sh -n "$t/x/bin/minivmm-exit" &&
+	grep -q "^stty -F /dev/console" "$t/x/bin/minivmm-exit" &&
+	grep -q "seek=1280" "$t/x/bin/minivmm-exit" &&
+	echo "ok: minivmm-exit drains the console, then writes the test-exit port" ||
+	{ echo "FAIL: /bin/minivmm-exit missing or not as expected"; fail=1; }
+
 if "$mk" -o "$t/img2" --init "$t/init.sh" --module no_such_module 2>"$t/err"; then
 	echo "FAIL: unknown module accepted"; fail=1
 elif grep -q "no_such_module" "$t/err"; then
