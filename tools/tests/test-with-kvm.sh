@@ -1,7 +1,8 @@
 #!/bin/sh
 # What tools/with-kvm promises: CMD's exit status comes back, CMD sees a
-# working /dev/kvm, its output streams while it runs, a time limit holds,
-# and a command that cannot run is never a success.
+# working /dev/kvm, its output streams while it runs, a time limit holds
+# and says what the test host was doing, and a command that cannot run is
+# never a success.
 set -u
 wk="$1"
 fail=0
@@ -46,6 +47,20 @@ fi
 
 "$wk" --timeout 5 sleep 600 2>/dev/null
 check "time limit gives 124" 124 $?
+
+# A command still running at the limit: shortly before it, with-kvm asks
+# the test host what every task is doing (by its own clock, which cannot
+# stop with the test host's), and at it asks QEMU where each vCPU is, by
+# the test host kernel's function names. Nested even where /dev/kvm works:
+# only a test host has these reports. The limit leaves the command at
+# least 30 s even when the test host takes its full 60 s to start.
+err=$("$wk" --mode nested --timeout 90 sleep 600 2>&1)
+check "a nested run at its limit gives 124" 124 $?
+echo "$err" | grep -q "^with-kvm: what the test host was doing before the limit:" &&
+	echo "$err" | grep -q "^  -- sleep S " && echo "ok: the test host's report shows the sleeping command" ||
+	{ echo "FAIL: no report from the test host: $err"; fail=1; }
+n=$(echo "$err" | grep -c "^  vCPU [0-9]: RIP=[0-9a-f]* ([a-z_0-9.]*+0x[0-9a-f]*) CPL=")
+check "QEMU's view names the function of each of the test host's 2 vCPUs" 2 "$n"
 
 # Sockets: TMPDIR inside must accept a UNIX socket bind; the working
 # directory must be writable and the same as ours.
