@@ -62,6 +62,12 @@ echo "$err" | grep -q "^with-kvm: what the test host was doing before the limit:
 n=$(echo "$err" | grep -c "^  vCPU [0-9]: RIP=[0-9a-f]* ([a-z_0-9.]*+0x[0-9a-f]*) CPL=")
 check "QEMU's view names the function of each of the test host's 2 vCPUs" 2 "$n"
 
+# Settings of the test host to measure (tools/soak): its kernel parameters
+# and its CPU model reach it.
+got=$("$wk" --mode nested --host-append "with_kvm_test=1" --cpu max,la57=off \
+	sh -c 'tr " " "\n" < /proc/cmdline | grep -x with_kvm_test=1; grep -c " la57" /proc/cpuinfo')
+check "--host-append and --cpu reach the test host" "with_kvm_test=1 0" "$(echo $got)"
+
 # Sockets: TMPDIR inside must accept a UNIX socket bind; the working
 # directory must be writable and the same as ours.
 here=$(pwd -P)
