@@ -698,9 +698,13 @@ static void teardown(struct vus_conn *conn)
 	vus_dma_table_clear(&dev->dma);
 	vus_dma_table_set_max(&dev->dma, dev->max_dma_maps);
 	vus_irqs_drop_client(dev);
-	conn_free(conn);
+	/*
+	 * Said before the socket closes: whoever sees it closed (a test
+	 * waiting for its client to be let go) finds the line written.
+	 */
 	vus_log(dev, VUS_LOG_INFO, "client gone: dropped %zu DMA maps and "
 		"its IRQ eventfds; device state kept", maps);
+	conn_free(conn);
 }
 
 int vus_session_run(struct vus_dev *dev, int sock)

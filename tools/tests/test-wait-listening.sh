@@ -3,7 +3,8 @@
 # bound but not listening, a path that is not there or not a socket fail
 # at the deadline with a message naming the socket and why; --pid of a
 # server that exited (reaped or still a zombie) fails at once; bad usage
-# exits 2.
+# exits 2. --no-clients waits until the server has closed every connection
+# it accepted.
 # Usage: test-wait-listening.sh WAIT_LISTENING
 set -u
 wl=$1
@@ -37,7 +38,9 @@ expect() {
 
 # A socket server under our control: it binds PATH, says "bound" on its
 # stdout (our readiness pipe), and listens when told "listen" on its
-# stdin, then says "listening".
+# stdin, then says "listening"; told "connect", it connects a client to
+# itself and accepts it ("connected"); told "close", it closes the
+# accepted end ("closed").
 sock=$t/s.sock
 coproc H {
 	exec python3 -c '
@@ -49,6 +52,14 @@ for line in sys.stdin:
     if line.strip() == "listen":
         s.listen(1)
         print("listening", flush=True)
+    elif line.strip() == "connect":
+        cl = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        cl.connect(sys.argv[1])
+        c, _ = s.accept()
+        print("connected", flush=True)
+    elif line.strip() == "close":
+        c.close()
+        print("closed", flush=True)
 ' "$sock"
 }
 # read_helper WORD: the helper's next line is WORD, within 10 s.
@@ -76,6 +87,20 @@ if wait "$bg"; then ok "a socket that starts to listen while waited for"; else
 	not_ok "waiting across listen(): $(cat "$t/bg.err")"; fi
 expect "a listening socket succeeds at once" 0 "" "$sock" --timeout 0
 expect "a listening socket with --pid of its server" 0 "" "$sock" --pid "$H_PID"
+
+# --no-clients: a connection the server accepted and still holds.
+expect "--no-clients with no client succeeds at once" 0 "" "$sock" --timeout 0 --no-clients
+echo connect >&"${H[1]}"
+read_helper connected
+expect "--no-clients while the server holds a client's connection: the deadline" 1 \
+	"$sock: a client's connection still open after 1 s" "$sock" --timeout 1 --no-clients
+expect "without --no-clients, a held connection does not matter" 0 "" "$sock" --timeout 0
+"$wl" "$sock" --timeout 20 --no-clients 2> "$t/bg.err" &
+bg=$!
+echo close >&"${H[1]}"
+read_helper closed
+if wait "$bg"; then ok "--no-clients: the server closes the connection while waited for"; else
+	not_ok "waiting across close(): $(cat "$t/bg.err")"; fi
 
 expect "a path that does not exist fails naming the reason" 1 \
 	"$t/none.sock: not listening after 1 s (the path does not exist)" \
