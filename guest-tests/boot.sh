@@ -18,8 +18,12 @@ if [ -z "${GT_INSIDE_KVM:-}" ]; then
 fi
 
 token=tok$RANDOM$RANDOM
-# Not quiet: if a boot ever hangs, the log shows where.
-cmdline="console=ttyS0 earlyprintk=serial,ttyS0,115200 panic=-1 token=$token expect.token=$token"
+# Quiet (the kernel's warnings and errors still print), and a console
+# burst of 20 lines, not boot-check.sh's default 200: nested, the guest's
+# console output is where QEMU's TCG fails the test host, about one boot
+# in three with the kernel's whole log and 200 lines (guest-tests/README.md,
+# "Third day"). Where a boot hangs, gt_guest_run shows KVM's view of it.
+cmdline="console=ttyS0 quiet panic=-1 t.burst=20 token=$token expect.token=$token"
 cmdline="$cmdline expect.cpus=$expect_cpus expect.mem_mib=$mem_mib expect.payload_sha256=$GT_PAYLOAD_SUM"
 gt_guest_run "$GT_TMP/log" "$GT_TMP/log" --kernel "$KERNEL" --cpus "$cpus" --memory "${mem_mib}M" \
 	--boot-timing --exit-stats --initrd "$GT_INITRD" --cmdline "$cmdline"
@@ -27,8 +31,8 @@ rc=$?
 expect "minivmm exit status (the guest's verdict)" 0 "$rc"
 grep -q "guest result: 0" "$GT_TMP/log" && ok "guest printed its verdict" ||
 	not_ok "the guest did not print a passing verdict"
-expect "console lines of the burst before the verdict that reached the host" 200 \
-	"$(grep -c "^guest console burst line [0-9]* of 200" "$GT_TMP/log")"
+expect "console lines of the burst before the verdict that reached the host" 20 \
+	"$(grep -c "^guest console burst line [0-9]* of 20[[:space:]]*$" "$GT_TMP/log")"
 grep -q "guest wrote 0 to the test-exit port" "$GT_TMP/log" && ok "stopped by the test-exit port" ||
 	not_ok "minivmm did not report the test-exit write"
 grep -Eq "minivmm: boot-timing: write 1 value 0x42 at [0-9]+\.[0-9]+ ms" "$GT_TMP/log" &&

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "boot/x86_layout.h"
@@ -15,21 +16,16 @@
 #define CONSOLE_ESCAPE	0x01	/* Ctrl-A */
 #define CONSOLE_QUIT	'x'
 
+/* Called with con->lock held (the UART model's callbacks are). */
 static void console_tx(void *opaque, const uint8_t *buf, size_t len)
 {
 	struct console *con = opaque;
+	uint64_t one = 1;
 
-	/* A console that went away (closed pipe) must not stop the guest. */
-	while (len) {
-		ssize_t n = write(con->out_fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return;
-		buf += n;
-		len -= (size_t)n;
-	}
+	/* A partial line: the console thread writes it out soon. */
+	if (console_out_put(&con->out, buf, len) &&
+	    write(con->flush_fd, &one, sizeof(one)) < 0)
+		console_out_flush(&con->out);
 }
 
 static void console_irq_set(void *opaque, int level)
@@ -107,8 +103,13 @@ int console_init(struct console *con, struct vm *vm, int in_fd, int out_fd)
 	con->vm = vm;
 	con->in_fd = in_fd;
 	con->out_fd = out_fd;
+	console_out_init(&con->out, out_fd);
+	con->flush_fd = -1;
 	con->wake_fd = eventfd(0, EFD_CLOEXEC);
 	if (con->wake_fd < 0)
+		return -errno;
+	con->flush_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (con->flush_fd < 0)
 		return -errno;
 	pthread_mutex_init(&con->lock, NULL);
 	pthread_cond_init(&con->rx_space, NULL);
@@ -182,35 +183,65 @@ static void console_feed(struct console *con, const uint8_t *buf, size_t len)
 	pthread_mutex_unlock(&con->lock);
 }
 
+static int64_t console_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Forwards stdin to the guest, and writes out a partial line of the
+ * guest's output CONSOLE_OUT_DELAY_MS after it began (flush_fd says one
+ * did): a prompt shows up without waiting for its line to end.
+ */
 static void *console_thread(void *arg)
 {
 	struct console *con = arg;
-	struct pollfd fds[2] = {
+	struct pollfd fds[3] = {
 		{ .fd = con->wake_fd, .events = POLLIN },
+		{ .fd = con->flush_fd, .events = POLLIN },
 		{ .fd = con->in_fd, .events = POLLIN },
 	};
-	nfds_t nfds = 2;
+	nfds_t nfds = 3;
+	int64_t flush_at = -1;
 	uint8_t buf[256];
 
 	pthread_setname_np(pthread_self(), "console");
 	for (;;) {
+		int timeout = -1;
+		uint64_t count;
 		ssize_t n;
 
-		if (poll(fds, nfds, -1) < 0) {
+		if (flush_at >= 0) {
+			int64_t left = flush_at - console_now_ms();
+
+			timeout = left > 0 ? (int)left : 0;
+		}
+		n = poll(fds, nfds, timeout);
+		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
 		}
 		if (fds[0].revents)
 			break;
-		if (nfds < 2 || !fds[1].revents)
+		if (fds[1].revents && read(con->flush_fd, &count, sizeof(count)) > 0 &&
+		    flush_at < 0)
+			flush_at = console_now_ms() + CONSOLE_OUT_DELAY_MS;
+		if (flush_at >= 0 && console_now_ms() >= flush_at) {
+			console_flush(con);
+			flush_at = -1;
+		}
+		if (nfds < 3 || !fds[2].revents)
 			continue;
 		n = read(con->in_fd, buf, sizeof(buf));
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (n <= 0) {
 			/* EOF or error on stdin: the guest keeps running. */
-			nfds = 1;
+			nfds = 2;
 			continue;
 		}
 		if (con->in_is_tty)
@@ -230,6 +261,13 @@ int console_start(struct console *con)
 	return 0;
 }
 
+void console_flush(struct console *con)
+{
+	pthread_mutex_lock(&con->lock);
+	console_out_flush(&con->out);
+	pthread_mutex_unlock(&con->lock);
+}
+
 void console_stop(struct console *con)
 {
 	uint64_t one = 1;
@@ -244,6 +282,8 @@ void console_stop(struct console *con)
 		pthread_join(con->thread, NULL);
 		con->thread_started = false;
 	}
+	/* The vCPUs are gone: what the guest printed last goes out now. */
+	console_flush(con);
 	if (con->raw) {
 		tcsetattr(con->in_fd, TCSANOW, &con->saved);
 		con->raw = false;
@@ -251,4 +291,7 @@ void console_stop(struct console *con)
 	if (con->wake_fd >= 0)
 		close(con->wake_fd);
 	con->wake_fd = -1;
+	if (con->flush_fd >= 0)
+		close(con->flush_fd);
+	con->flush_fd = -1;
 }

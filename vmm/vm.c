@@ -32,6 +32,9 @@ void vm_request_stop(struct vm *vm, int status, const char *fmt, ...)
 	uint64_t one = 1;
 	va_list ap;
 
+	/* What the guest printed before comes before why it stopped. */
+	if (fmt)
+		console_flush(&vm->console);
 	pthread_mutex_lock(&vm->stop_lock);
 	if (atomic_load(&vm->stopping)) {
 		pthread_mutex_unlock(&vm->stop_lock);

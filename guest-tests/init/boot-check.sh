@@ -50,8 +50,11 @@ printf '\102' | dd of=/dev/port bs=1 seek=1284 count=1 2>/dev/null
 
 # A burst of console output right before the verdict: all of it must reach
 # the host before minivmm ends (minivmm-exit drains the console first).
+# t.burst=N sets its lines (default 200), for tools/soak to measure.
+burst=$(arg t.burst)
+burst=${burst:-200}
 i=1
-while [ $i -le 200 ]; do echo "guest console burst line $i of 200"; i=$((i + 1)); done
+while [ $i -le "$burst" ]; do echo "guest console burst line $i of $burst"; i=$((i + 1)); done
 echo "guest result: $fail"
 # Drains the console, then the test-exit port: the verdict is minivmm's status.
 minivmm-exit "$fail"
