@@ -14,6 +14,10 @@ echo "--- checks on the run above:"
 [ "$rc" -ne 0 ] && ok "the harness failed (status $rc)" || not_ok "the harness passed a failing guest"
 grep -q "guest FAIL: nproc: expected '3', got '2'" "$out" && ok "the guest said why" ||
 	not_ok "the guest's complaint is missing"
+grep -Eq "^guest checks: [0-9]+ passed, [1-9][0-9]* failed" "$out" && ok "the guest counted its failures" ||
+	not_ok "the guest's count of checks is missing or counts no failure"
+grep -q "^guest ok: PCI host bridge class" "$out" && ok "after a failure, the checks that passed are listed too" ||
+	not_ok "a check that passed is missing from the failing guest's output"
 grep -q "guest wrote 1 to the test-exit port" "$out" && ok "minivmm took the guest's verdict" ||
 	not_ok "minivmm did not report the test-exit write of 1"
 grep -q "minivmm exit status (the guest's verdict): expected '0', got '1'" "$out" &&

@@ -22,11 +22,13 @@ expect() {
 	if [ "$2" = "$3" ]; then ok "$1 ($3)"; else not_ok "$1: expected '$2', got '$3'"; fi
 }
 
-# build_initramfs OUT INIT [mkinitramfs args...]
+# build_initramfs OUT INIT [mkinitramfs args...]: INIT may source
+# /checks.sh (init/checks.sh: check, ok, not_ok, checks_verdict).
 build_initramfs() {
 	out=$1 init=$2
 	shift 2
-	"$TOOLS/mkinitramfs" -o "$out" --init "$init" "$@" || {
+	"$TOOLS/mkinitramfs" -o "$out" --init "$init" \
+		--file "$(dirname "${BASH_SOURCE[0]}")/init/checks.sh:/checks.sh" "$@" || {
 		echo "FAIL: cannot build the initramfs"; exit 1; }
 }
 

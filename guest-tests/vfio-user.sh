@@ -78,7 +78,7 @@ mmio_exits() { sed -n 's/^minivmm: exits: mmio  *\([0-9]*\)$/\1/p' "$1"; }
 
 guest_verdict() {
 	expect "minivmm exit status (the guest's verdict)" 0 "$1"
-	grep -q "guest result: 0" "$2" && ok "guest checks passed" ||
+	grep -q "guest result: 0" "$2" && ok "$(grep -m1 '^guest checks:' "$2")" ||
 		not_ok "guest checks failed"
 	! grep -q "guest FAIL" "$2" || not_ok "$(grep -c 'guest FAIL' "$2") guest check(s) failed"
 }

@@ -1,12 +1,9 @@
 #!/bin/sh
 # Guest side of guest-tests/boot.sh: check what the kernel sees against the
-# expectations passed on the kernel command line, print one line per check,
-# and report through minivmm's test-exit port (0 pass, 1 fail).
-fail=0
-arg() { tr ' ' '\n' < /proc/cmdline | sed -n "s/^$1=//p"; }
-check() {
-	if [ "$2" = "$3" ]; then echo "guest ok: $1 ($3)"; else echo "guest FAIL: $1: expected '$2', got '$3'"; fail=1; fi
-}
+# expectations passed on the kernel command line (checks.sh: a line per
+# check with t.verbose=1, or when one failed), and report through
+# minivmm's test-exit port (0 pass, 1 fail).
+. /checks.sh
 
 check "nproc" "$(arg expect.cpus)" "$(nproc)"
 check "online cpus" "0-$(($(arg expect.cpus) - 1))" "$(cat /sys/devices/system/cpu/online | sed 's/^0$/0-0/')"
@@ -27,10 +24,9 @@ check "threads of cpu0's core" "0" "$(cat /sys/devices/system/cpu/cpu0/topology/
 mem_kib=$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)
 want_mib=$(arg expect.mem_mib)
 if [ "$mem_kib" -le $((want_mib * 1024)) ] && [ "$mem_kib" -ge $((want_mib * 1024 * 85 / 100)) ]; then
-	echo "guest ok: MemTotal $mem_kib KiB for $want_mib MiB"
+	ok "MemTotal $mem_kib KiB for $want_mib MiB"
 else
-	echo "guest FAIL: MemTotal $mem_kib KiB is not 85-100% of $want_mib MiB"
-	fail=1
+	not_ok "MemTotal $mem_kib KiB is not 85-100% of $want_mib MiB"
 fi
 
 check "command line token" "$(arg expect.token)" "$(arg token)"
@@ -55,7 +51,7 @@ burst=$(arg t.burst)
 burst=${burst:-200}
 i=1
 while [ $i -le "$burst" ]; do echo "guest console burst line $i of $burst"; i=$((i + 1)); done
-echo "guest result: $fail"
+checks_verdict
 # Drains the console, then the test-exit port: the verdict is minivmm's status.
 minivmm-exit "$fail"
 echo "guest FAIL: the test-exit port did not stop the VM"

@@ -1,20 +1,14 @@
 #!/bin/sh
 # Guest side of guest-tests/vfio-user.sh: drive vfio-user-testdev devices
 # (devices/testdev/testdev_regs.h) with what a Linux guest has -- sysfs,
-# /dev/mem through busybox devmem, and the uio_pci_generic driver -- print
-# one line per check, report through minivmm's test-exit port.
+# /dev/mem through busybox devmem, and the uio_pci_generic driver --
+# checks.sh's checks, the verdict through minivmm's test-exit port.
 #
 # Kernel command line: t.devs=N (devices expected), t.mode=full|fallback
 # (what the device offers), t.kill=1 (the host kills the last device when
 # we print "guest: ready for the kill"), t.dma=ADDR (a reserved RAM range,
 # memmap=...$ADDR, for DMA).
-fail=0
-arg() { tr ' ' '\n' < /proc/cmdline | sed -n "s/^$1=//p"; }
-ok() { echo "guest ok: $*"; }
-not_ok() { echo "guest FAIL: $*"; fail=1; }
-check() {
-	if [ "$2" = "$3" ]; then ok "$1 ($3)"; else not_ok "$1: expected '$2', got '$3'"; fi
-}
+. /checks.sh
 hex() { printf '0x%x' "$1"; }
 rd() { devmem "$(hex "$1")" 32; }
 wr() { devmem "$(hex "$1")" 32 "$2"; }
@@ -268,7 +262,7 @@ if [ "$(arg t.kill)" = 1 ]; then
 	check "the other device still answers" 0x54534554 "$(rd $((bar0 + ID)))"
 fi
 
-echo "guest result: $fail"
+checks_verdict
 minivmm-exit "$fail"
 echo "guest FAIL: the test-exit port did not stop the VM"
 poweroff -f

@@ -1,18 +1,12 @@
 #!/bin/sh
 # Guest side of guest-tests/virtio.sh: Linux's own virtio_pci, virtio_blk
-# and virtio_rng drive minivmm's vfio-user virtio devices. One line per
-# check; the verdict goes to minivmm's test-exit port.
+# and virtio_rng drive minivmm's vfio-user virtio devices. checks.sh's
+# checks; the verdict goes to minivmm's test-exit port.
 #
 # Kernel command line: t.blk_sectors=N (disk size in 512-byte sectors),
 # t.serial=S, t.queues=N, t.ro=0|1, t.pattern=SHA256 of the host's
 # pattern file (written at sector 2048, 1 MiB) when t.ro=1.
-fail=0
-arg() { tr ' ' '\n' < /proc/cmdline | sed -n "s/^$1=//p"; }
-ok() { echo "guest ok: $*"; }
-not_ok() { echo "guest FAIL: $*"; fail=1; }
-check() {
-	if [ "$2" = "$3" ]; then ok "$1 ($3)"; else not_ok "$1: expected '$2', got '$3'"; fi
-}
+. /checks.sh
 # A write to the boot-timing port: minivmm logs the exits so far.
 mark() { printf "\\$(printf '%03o' "$1")" | dd of=/dev/port bs=1 seek=1284 count=1 2>/dev/null; }
 
@@ -86,7 +80,7 @@ else
 	sync
 fi
 
-echo "guest result: $fail"
+checks_verdict
 minivmm-exit "$fail"
 echo "guest FAIL: the test-exit port did not stop the VM"
 poweroff -f
