@@ -134,6 +134,7 @@ gt_guest_run() {
 			echo "FAIL: the guest did not finish in $((SECONDS - start)) s; KVM's view of it:"
 			rm -f "$GT_TMP/kvm-trace"
 			gt_vcpus_halted "$pid" && halted=1
+			gt_host_cpus_deaf
 			gt_stuck_report "$pid"
 			stuck=1
 			kill -TERM "$pid"
@@ -153,6 +154,35 @@ gt_guest_run() {
 			echo "gt: every vCPU is halted in KVM and the guest's timer never fired"
 	fi
 	return "$rc"
+}
+
+# gt_host_cpus_deaf: inside the test host, whether each of its own CPUs
+# still runs a task: a task pinned there is started on every online CPU,
+# and one that has not run within 10 s names its CPU with a "gt:" line
+# (tools/test-host/signatures: host-cpu-deaf). A CPU of the test host that
+# stopped taking interrupts (QEMU's view at with-kvm's limit: halted, with
+# its timer's vector pending) never runs it, and the guest's timers that
+# the test host's KVM keeps on that CPU never fire: the guest then sits
+# with every vCPU halted, which no vCPU of minivmm's could tell apart from
+# a lost interrupt of minivmm's own. A live CPU runs it at once.
+gt_host_cpus_deaf() {
+	local cpus c t deaf
+	cpus=$(awk -F- 'BEGIN { RS = "," } { for (c = $1; c <= ($2 == "" ? $1 : $2); c++) print c }' \
+		/sys/devices/system/cpu/online)
+	for c in $cpus; do
+		rm -f "$GT_TMP/cpu-alive.$c"
+		taskset -c "$c" sh -c ': > "$1"' sh "$GT_TMP/cpu-alive.$c" > /dev/null 2>&1 &
+	done
+	for t in $(seq 10); do
+		deaf=""
+		for c in $cpus; do [ -e "$GT_TMP/cpu-alive.$c" ] || deaf="$deaf $c"; done
+		[ -z "$deaf" ] && return 1
+		sleep 1
+	done
+	for c in $deaf; do
+		echo "gt: the test host's CPU $c ran no task in 10 s: it takes no interrupts"
+	done
+	return 0
 }
 
 # gt_vcpus_halted PID: true when every vCPU thread of minivmm (PID) is

@@ -70,6 +70,9 @@ expect "a guest's triple fault (random, in early boot)" $'guest-triple-fault\tye
 	'minivmm: guest reset (triple fault on vcpu1)')"
 expect "a stuck guest: named, never retried" $'guest-stuck\tno' --status 1 --output "$(log o5 \
 	"FAIL: the guest did not finish in 300 s; KVM's view of it:")"
+expect "a stuck guest on a test host with a CPU that runs no task: that CPU's failure" $'host-cpu-deaf\tyes' \
+	--status 1 --output "$(log o6 "FAIL: the guest did not finish in 300 s; KVM's view of it:" \
+	"gt: the test host's CPU 0 ran no task in 10 s: it takes no interrupts")"
 expect "the test host's failure comes first" $'host-panic\tyes' --status 125 --console "$t/c1" --output "$t/o4"
 
 # Every row is well formed: four fields, retry yes or no, a known source.

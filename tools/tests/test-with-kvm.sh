@@ -63,6 +63,12 @@ echo "$err" | grep -q "^with-kvm: what the test host was doing before the limit:
 	{ echo "FAIL: no report from the test host: $err"; fail=1; }
 n=$(echo "$err" | grep -c "^  vCPU [0-9]: RIP=[0-9a-f]* ([a-z_0-9.]*+0x[0-9a-f]*) CPL=")
 check "QEMU's view names the function of each of the test host's 2 vCPUs" 2 "$n"
+# A halted vCPU's SVM flags, read from QEMU's memory: an idle test host
+# keeps its global interrupt flag set (and its vCPUs are halted most of
+# the time: at least one of the two is found).
+echo "$err" | grep -q "^  vCPU [0-9], halted, in QEMU's memory: hflags 0x[0-9a-f]* (CPL 0, its own code), hflags2 0x[0-9a-f]* (GIF set, NMIs not blocked" &&
+	echo "ok: QEMU's memory gives a halted vCPU's GIF (set, in an idle test host)" ||
+	{ echo "FAIL: no halted vCPU's flags from QEMU's memory: $err"; fail=1; }
 echo "$err" | grep -q "^  an NMI was sent" &&
 	echo "$err" | grep -q "NMI received for unknown reason .* on CPU 0" &&
 	echo "ok: an NMI sent at the limit reaches the test host's boot CPU" ||
