@@ -61,19 +61,26 @@ static int deadline_left_ms(const struct deadline *d)
 }
 
 /*
- * Wait until @sock is ready for @events. Returns 0, -ETIMEDOUT when the
- * deadline passed, or -errno of poll(). EINTR restarts the wait.
+ * Wait until @sock is ready for @events, or until @stop_fd (-1: none) is
+ * readable. Returns 0, -ETIMEDOUT when the deadline passed, -ECANCELED
+ * for @stop_fd, or -errno of poll(). EINTR restarts the wait.
  */
-static int wait_ready(int sock, short events, const struct deadline *d)
+static int wait_ready_or_stop(int sock, short events, const struct deadline *d,
+			      int stop_fd)
 {
-	struct pollfd pfd = { .fd = sock, .events = events };
+	struct pollfd pfd[2] = {
+		{ .fd = sock, .events = events },
+		{ .fd = stop_fd, .events = POLLIN },
+	};
 	int left, ret;
 
 	for (;;) {
 		/* Past the deadline, poll once without waiting: bytes that
 		 * are already there are not late. */
 		left = deadline_left_ms(d);
-		ret = poll(&pfd, 1, left);
+		ret = poll(pfd, stop_fd >= 0 ? 2 : 1, left);
+		if (ret > 0 && stop_fd >= 0 && pfd[1].revents)
+			return -ECANCELED;
 		if (ret > 0)
 			return 0;	/* readable, or an error recv reports */
 		if (ret == 0)
@@ -81,6 +88,11 @@ static int wait_ready(int sock, short events, const struct deadline *d)
 		if (errno != EINTR)
 			return -errno;
 	}
+}
+
+static int wait_ready(int sock, short events, const struct deadline *d)
+{
+	return wait_ready_or_stop(sock, events, d, -1);
 }
 
 static void close_fds(int *fds, unsigned int nr)
@@ -96,7 +108,8 @@ static void close_fds(int *fds, unsigned int nr)
 
 static int send_msg(int sock, const struct vfio_user_header *hdr,
 		    const void *body, size_t body_len,
-		    const int *fds, unsigned int nr_fds, int timeout_ms)
+		    const int *fds, unsigned int nr_fds, int timeout_ms,
+		    int stop_fd)
 {
 	struct vfio_user_header h = *hdr;
 	union vu_cmsg_buf cbuf;
@@ -133,9 +146,10 @@ static int send_msg(int sock, const struct vfio_user_header *hdr,
 		memcpy(CMSG_DATA(c), fds, sizeof(int) * nr_fds);
 	}
 
-	/* With a deadline, never block in sendmsg(): wait in poll(). */
+	/* With a deadline or a stop fd, never block in sendmsg(): wait in
+	 * poll(). */
 	deadline_init(&dl, timeout_ms);
-	if (dl.set)
+	if (dl.set || stop_fd >= 0)
 		flags |= MSG_DONTWAIT;
 	while (left) {
 		n = sendmsg(sock, &mh, flags);
@@ -143,7 +157,8 @@ static int send_msg(int sock, const struct vfio_user_header *hdr,
 			if (errno == EINTR)
 				continue;
 			if (errno == EAGAIN || errno == EWOULDBLOCK) {
-				ret = wait_ready(sock, POLLOUT, &dl);
+				ret = wait_ready_or_stop(sock, POLLOUT, &dl,
+							 stop_fd);
 				if (ret)
 					return ret;
 				continue;
@@ -174,14 +189,24 @@ int vu_msg_send(int sock, const struct vfio_user_header *hdr,
 		const void *body, size_t body_len,
 		const int *fds, unsigned int nr_fds)
 {
-	return send_msg(sock, hdr, body, body_len, fds, nr_fds, -1);
+	return send_msg(sock, hdr, body, body_len, fds, nr_fds, -1, -1);
 }
 
 int vu_msg_send_timeout(int sock, const struct vfio_user_header *hdr,
 			const void *body, size_t body_len,
 			const int *fds, unsigned int nr_fds, int timeout_ms)
 {
-	return send_msg(sock, hdr, body, body_len, fds, nr_fds, timeout_ms);
+	return send_msg(sock, hdr, body, body_len, fds, nr_fds, timeout_ms,
+			-1);
+}
+
+int vu_msg_send_until(int sock, const struct vfio_user_header *hdr,
+		      const void *body, size_t body_len,
+		      const int *fds, unsigned int nr_fds, int timeout_ms,
+		      int stop_fd)
+{
+	return send_msg(sock, hdr, body, body_len, fds, nr_fds, timeout_ms,
+			stop_fd);
 }
 
 /* State of one vu_msg_recv() call. */

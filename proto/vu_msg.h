@@ -51,6 +51,17 @@ int vu_msg_send_timeout(int sock, const struct vfio_user_header *hdr,
 			const int *fds, unsigned int nr_fds, int timeout_ms);
 
 /*
+ * vu_msg_send_until - vu_msg_send_timeout() that also gives up, with
+ * -ECANCELED, as soon as @stop_fd (-1: none) is readable while it waits
+ * for room: a process told to stop is never held by a peer that does
+ * not read. As with -ETIMEDOUT, part of the message may have gone.
+ */
+int vu_msg_send_until(int sock, const struct vfio_user_header *hdr,
+		      const void *body, size_t body_len,
+		      const int *fds, unsigned int nr_fds, int timeout_ms,
+		      int stop_fd);
+
+/*
  * vu_msg_recv - receive one whole message into @msg (whose previous
  * contents are overwritten, not released): read the 16-byte header,
  * check its size is at least 16 and at most @max_size (clamped to

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "boot/ram_layout.h"
+#include "proto/vu_memfd.h"
 
 #define GUEST_RAM_ALIGN (2ull << 20)
 
@@ -27,12 +28,16 @@ int guest_ram_create(struct guest_ram *ram, uint64_t size)
 	if (nr > GUEST_RAM_MAX_REGIONS)
 		return -ERANGE;
 
-	ram->memfd = memfd_create("minivmm-guest-ram", MFD_CLOEXEC);
-	if (ram->memfd < 0)
-		return -errno;
-	if (ftruncate(ram->memfd, (off_t)size) < 0) {
-		ret = -errno;
-		goto fail;
+	/*
+	 * Every vfio-user server gets this fd (DMA_MAP). Sealed, no server
+	 * can shrink it under minivmm and the vCPUs (which would die of
+	 * SIGBUS on their next access) nor grow it, nor take the seals off.
+	 */
+	ram->memfd = vu_memfd_create_sealed("minivmm-guest-ram", size);
+	if (ram->memfd < 0) {
+		ret = ram->memfd;
+		ram->memfd = -1;
+		return ret;
 	}
 	/* MAP_NORESERVE: pages are allocated when the guest touches them. */
 	ram->base = mmap(NULL, size, PROT_READ | PROT_WRITE,

@@ -29,6 +29,9 @@ struct guest_ram {
 
 /*
  * guest_ram_create - allocate @size bytes of guest RAM (rounded up to 2 MiB).
+ * The memfd is sealed against shrinking and growing (F_SEAL_SHRINK,
+ * F_SEAL_GROW, F_SEAL_SEAL): a device that gets it cannot pull guest RAM
+ * from under minivmm.
  *
  * Returns 0 or -errno: -EINVAL/-ERANGE when the size cannot be laid out,
  * or the error of memfd_create/ftruncate/mmap.

@@ -131,6 +131,22 @@ int msi_init(struct msi *m, uint16_t dev_ctrl,
 	return 0;
 }
 
+uint16_t msi_ctrl_for_vectors(uint16_t dev_ctrl, unsigned int nr_vectors,
+			      unsigned int *nr_usable)
+{
+	unsigned int mmc = (dev_ctrl & PCI_MSI_FLAGS_QMASK) >> MSI_MMC_SHIFT;
+
+	if (mmc > 5) {
+		*nr_usable = 0;
+		return dev_ctrl;
+	}
+	while (mmc && (1u << mmc) > nr_vectors)
+		mmc--;
+	*nr_usable = nr_vectors ? 1u << mmc : 0;
+	return (uint16_t)((dev_ctrl & ~PCI_MSI_FLAGS_QMASK) |
+			  (mmc << MSI_MMC_SHIFT));
+}
+
 void msi_destroy(struct msi *m)
 {
 	pthread_mutex_destroy(&m->lock);

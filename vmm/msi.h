@@ -85,6 +85,18 @@ struct msi {
  */
 int msi_init(struct msi *m, uint16_t dev_ctrl,
 	     const struct msi_notify_ops *ops, void *opaque);
+
+/*
+ * msi_ctrl_for_vectors - the Message Control word to emulate for a device
+ * whose capability says @dev_ctrl but that has only @nr_vectors vectors
+ * (what its IRQ info counts): Multiple Message Capable lowered to the
+ * largest power of two not above @nr_vectors, so that no guest can
+ * enable a vector the device lacks. *@nr_usable is that power of two
+ * (0 when @nr_vectors is 0). A reserved Multiple Message Capable value
+ * (above 32 vectors) is returned as it is, for msi_init() to refuse.
+ */
+uint16_t msi_ctrl_for_vectors(uint16_t dev_ctrl, unsigned int nr_vectors,
+			      unsigned int *nr_usable);
 void msi_destroy(struct msi *m);
 
 /*

@@ -176,6 +176,17 @@ void pci_bar_desc_from_reg(uint32_t reg, uint64_t size,
 	desc->prefetch = reg & PCI_BASE_ADDRESS_MEM_PREFETCH;
 }
 
+uint64_t pci_bar_size_for_region(uint64_t size, bool is_io)
+{
+	uint64_t bar = is_io ? 4 : 16;
+
+	if (size > 1ull << 63)
+		return 0;
+	while (bar < size)
+		bar <<= 1;
+	return bar;
+}
+
 bool pci_bars_claims(unsigned int offset, unsigned int size)
 {
 	return (offset >= PCI_BASE_ADDRESS_0 &&

@@ -91,6 +91,14 @@ void pci_bar_desc_from_reg(uint32_t reg, uint64_t size,
 			   struct pci_bar_desc *desc);
 
 /*
+ * pci_bar_size_for_region - the size of a BAR that covers a region of
+ * @size bytes (non-zero): hardware BARs are powers of two, of at least 16
+ * bytes for memory and 4 for I/O (6.2.5.1). Returns 0 when no BAR can
+ * (@size above 2^63); pci_bars_init() checks the kind's own limits.
+ */
+uint64_t pci_bar_size_for_region(uint64_t size, bool is_io);
+
+/*
  * pci_bars_claims - whether a configuration access of @size bytes at
  * @offset falls in the registers this module answers (0x10-0x27, 0x30-0x33).
  * An access is either wholly inside or wholly outside: accesses are

@@ -17,9 +17,11 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "kvm_vm.h"
+#include "proto/vu_memfd.h"
 #include "pci_alloc.h"
 #include "pci_space.h"
 #include "vfio_user_priv.h"
@@ -36,15 +38,6 @@ static uint64_t vud_align_down(uint64_t v)
 static uint64_t vud_align_up(uint64_t v)
 {
 	return (v + VUD_PAGE - 1) & ~(VUD_PAGE - 1);
-}
-
-static uint64_t vud_pow2_up(uint64_t v)
-{
-	uint64_t p = 1;
-
-	while (p < v)
-		p <<= 1;
-	return p;
 }
 
 /* Trapped access to BAR @bar of the device. */
@@ -162,7 +155,8 @@ static void vud_add_pieces(struct vfio_user_dev *dev, struct vud_bar *bar,
 static int vud_bar_mmap(struct vfio_user_dev *dev, struct vud_bar *bar)
 {
 	const struct vu_client_region *r = &bar->region;
-	int prot = 0;
+	struct vu_why why = { "" };
+	int prot = 0, ret;
 	unsigned int i;
 
 	if (r->fd < 0 || !(r->flags & VFIO_REGION_INFO_FLAG_MMAP) ||
@@ -182,6 +176,21 @@ static int vud_bar_mmap(struct vfio_user_dev *dev, struct vud_bar *bar)
 		if ((r->fd_offset + start) % VUD_PAGE) {
 			vud_log(dev, "BAR %u: mmap offset 0x%llx is not page aligned; the area stays trapped",
 				bar->slot, (unsigned long long)(r->fd_offset + start));
+			continue;
+		}
+		/*
+		 * A file smaller than the area would fault the vCPU that
+		 * touches its end. One that is not sealed against shrinking
+		 * is mapped all the same (servers' BAR files often are plain
+		 * files, and the mapping is the fast path); minivmm itself
+		 * never touches it, only the guest does, through KVM.
+		 */
+		ret = vu_fd_check_mappable(r->fd, r->fd_offset + start,
+					   end - start, &why);
+		if (ret && ret != -EPERM) {
+			vud_log(dev, "BAR %u: area [0x%llx, 0x%llx): %s; the area stays trapped",
+				bar->slot, (unsigned long long)start,
+				(unsigned long long)end, why.msg);
 			continue;
 		}
 		hva = mmap(NULL, end - start, prot, MAP_SHARED, r->fd,
@@ -295,11 +304,12 @@ int vud_bars_init(struct vfio_user_dev *dev)
 			}
 		}
 		/* Hardware BARs are powers of two; a region need not be. */
-		desc[i].size = vud_pow2_up(size);
-		if (!desc[i].is_io && desc[i].size < 16)
-			desc[i].size = 16;
-		if (desc[i].is_io && desc[i].size < 4)
-			desc[i].size = 4;
+		desc[i].size = pci_bar_size_for_region(size, desc[i].is_io);
+		if (!desc[i].size) {
+			vud_log(dev, "region %u is %#llx bytes, more than any BAR can hold (2^63)",
+				i, (unsigned long long)size);
+			return -EINVAL;
+		}
 	}
 	ret = pci_bars_init(&dev->bars, desc, why, sizeof(why));
 	if (ret) {
@@ -404,6 +414,40 @@ void vud_bars_apply(struct vfio_user_dev *dev,
 		if (c->new.on)
 			vud_bar_map(dev, bar, &c->new);
 	}
+}
+
+bool vud_bars_drop_shrunk(struct vfio_user_dev *dev, char *reason,
+			  size_t reason_len)
+{
+	bool found = false;
+	unsigned int i, j;
+	struct stat st;
+
+	pthread_mutex_lock(&dev->lock);
+	for (i = 0; i < PCI_BAR_SLOTS; i++) {
+		struct vud_bar *bar = &dev->bar[i];
+		uint64_t need = 0;
+
+		for (j = 0; j < bar->nr_pieces; j++)
+			if (bar->pieces[j].offset + bar->pieces[j].size > need)
+				need = bar->pieces[j].offset + bar->pieces[j].size;
+		if (!need || fstat(bar->region.fd, &st) ||
+		    (uint64_t)st.st_size >= bar->region.fd_offset + need)
+			continue;
+		snprintf(reason, reason_len, "BAR %u's file shrank to %lld bytes under minivmm's mapping (the server truncated it)",
+			 i, (long long)st.st_size);
+		for (j = 0; j < bar->nr_pieces; j++) {
+			if (bar->pieces[j].mapped)
+				kvm_vm_memslot_remove(&dev->vm->kvm,
+						      bar->pieces[j].slot);
+			bar->pieces[j].mapped = false;
+		}
+		/* Never mapped again: the BAR is trapped from now on. */
+		bar->nr_pieces = 0;
+		found = true;
+	}
+	pthread_mutex_unlock(&dev->lock);
+	return found;
 }
 
 void vud_bars_release(struct vfio_user_dev *dev)

@@ -132,7 +132,8 @@ static void vud_msi_update(void *opaque, unsigned int vec, bool on,
 {
 	struct vfio_user_dev *dev = opaque;
 
-	vud_vector_update(&dev->msi_vec[vec], on, msg);
+	if (vec < dev->nr_msi)
+		vud_vector_update(&dev->msi_vec[vec], on, msg);
 }
 
 static void vud_msi_deliver(void *opaque, unsigned int vec,
@@ -140,7 +141,8 @@ static void vud_msi_deliver(void *opaque, unsigned int vec,
 {
 	struct vfio_user_dev *dev = opaque;
 
-	vud_vector_deliver(&dev->msi_vec[vec], msg);
+	if (vec < dev->nr_msi)
+		vud_vector_deliver(&dev->msi_vec[vec], msg);
 }
 
 static const struct msi_notify_ops vud_msix_ops = {
@@ -309,11 +311,10 @@ static int vud_msi_init(struct vfio_user_dev *dev)
 	ret = vud_config_read_dev(dev, dev->msi_cap + PCI_MSI_FLAGS, &ctrl, 2);
 	if (ret)
 		return ret;
-	dev->nr_msi = 1u << ((ctrl & PCI_MSI_FLAGS_QMASK) >> 1);
-	if (dev->nr_msi > MSI_MAX_VECTORS)
-		dev->nr_msi = MSI_MAX_VECTORS;
-	if (info.count < dev->nr_msi)
-		dev->nr_msi = info.count;
+	/* The guest sees only as many vectors as IRQ_INFO gives eventfds
+	 * for: a capability that claims more would let it enable vectors
+	 * that were never created. */
+	ctrl = msi_ctrl_for_vectors(ctrl, info.count, &dev->nr_msi);
 	ret = vud_vectors_create(dev, dev->msi_vec, dev->nr_msi,
 				 VFIO_PCI_MSI_IRQ_INDEX);
 	if (!ret)

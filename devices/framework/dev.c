@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "devices/framework/vus_priv.h"
+#include "proto/vu_memfd.h"
 
 #define PAGE_SIZE_4K	4096u
 
@@ -247,11 +248,23 @@ int vus_dev_bar_fd(struct vus_dev *dev, unsigned int bar, int fd,
 		   uint64_t fd_offset)
 {
 	struct vus_bar_state *b = mem_bar(dev, bar);
+	int ret;
 
 	if (dev->realized || !b || (b->flags & VUS_BAR_IO) || b->fd >= 0 ||
 	    fd < 0 || (fd_offset & (PAGE_SIZE_4K - 1)) ||
 	    fd_offset + b->size < fd_offset)
 		return -EINVAL;
+	/* The client maps this file and the framework serves trapped
+	 * accesses from its own mapping of it: a client that could
+	 * truncate it would kill this server with SIGBUS. */
+	ret = vu_fd_seal_size(fd);
+	if (ret) {
+		vus_log(dev, VUS_LOG_ERR, "BAR%u: its fd cannot be sealed "
+			"against shrinking and growing (%s): create it with "
+			"memfd_create(MFD_ALLOW_SEALING), or seal it with "
+			"F_SEAL_SHRINK | F_SEAL_GROW", bar, strerror(-ret));
+		return ret;
+	}
 	b->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
 	if (b->fd < 0)
 		return -errno;

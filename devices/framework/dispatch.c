@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "proto/vu_memfd.h"
 #include "proto/vu_validate.h"
 #include "devices/framework/vus_priv.h"
 
@@ -28,6 +29,27 @@ static int h_dma_map(struct vus_conn *conn, struct vu_msg *m,
 	if (conn->dev->dma_by_messages)
 		fd = -1;
 	memcpy(&d, m->body, sizeof(d));
+	if (fd >= 0) {
+		struct vu_why unsafe = { "" };
+
+		/* A file smaller than the map is the client's error. One that
+		 * could shrink is never mapped: a truncate would kill this
+		 * server at its next access (SIGBUS); it is reached by
+		 * messages instead, like a map without fd. */
+		ret = vu_fd_check_mappable(fd, d.offset, d.size, &unsafe);
+		if (ret == -EPERM) {
+			vus_log(conn->dev, VUS_LOG_INFO, "DMA_MAP [%#llx, "
+				"+%#llx): %s; reached by DMA_READ/DMA_WRITE "
+				"messages instead", (unsigned long long)d.address,
+				(unsigned long long)d.size, unsafe.msg);
+			fd = -1;
+		} else if (ret) {
+			vu_why_set(why, "DMA_MAP [%#llx, +%#llx): %s",
+				   (unsigned long long)d.address,
+				   (unsigned long long)d.size, unsafe.msg);
+			return ret;
+		}
+	}
 	ret = vus_dma_table_add(&conn->dev->dma, d.address, d.size, d.flags, fd,
 				d.offset, why);
 	if (!ret && fd >= 0)
@@ -37,7 +59,7 @@ static int h_dma_map(struct vus_conn *conn, struct vu_msg *m,
 			"flags %#x %s", (unsigned long long)d.address,
 			(unsigned long long)d.size, d.flags,
 			fd >= 0 ? "mmapped" : m->nr_fds ?
-			"by messages (its fd ignored)" : "by messages");
+			"by messages (its fd not mapped)" : "by messages");
 	return ret;
 }
 
@@ -293,16 +315,12 @@ void vus_dispatch(struct vus_conn *conn, struct vu_msg *m)
 		vus_log(dev, VUS_LOG_WARN, "rejected %s (msg %u): %s: %s",
 			what, m->hdr.msg_id, why.msg[0] ? why.msg : "error",
 			errname(ret));
-		if (!no_reply) {
-			pthread_mutex_lock(&conn->send_lock);
-			sret = vu_msg_send_error(conn->sock, &m->hdr, ret);
-			pthread_mutex_unlock(&conn->send_lock);
-		}
+		if (!no_reply)
+			sret = vus_session_answer(conn, &m->hdr, ret, NULL, 0,
+						  NULL, 0);
 	} else if (!no_reply) {
-		pthread_mutex_lock(&conn->send_lock);
-		sret = vu_msg_send_reply(conn->sock, &m->hdr, r.body, r.len,
-					 r.fds, r.nr_fds);
-		pthread_mutex_unlock(&conn->send_lock);
+		sret = vus_session_answer(conn, &m->hdr, 0, r.body, r.len,
+					  r.fds, r.nr_fds);
 	}
 	free(r.body);
 	if (twin_fd >= 0)

@@ -85,10 +85,23 @@ int vus_irqs_info(struct vus_dev *dev, uint32_t index,
 	return 0;
 }
 
+/*
+ * Signal a client's eventfd. The client chose the fd's flags: a write to
+ * a blocking eventfd whose counter is at its maximum waits until the
+ * client reads it, which a client that does not read never does, and
+ * this runs under the IRQ lock that teardown needs. So look first: no
+ * room for one more count means the client is not taking interrupts,
+ * and the signal is dropped (-EOVERFLOW) rather than waited for.
+ */
 static int signal_fd(int fd)
 {
+	struct pollfd p = { .fd = fd, .events = POLLOUT };
 	uint64_t one = 1;
 
+	if (poll(&p, 1, 0) < 0)
+		return -errno;
+	if (!(p.revents & POLLOUT))
+		return -EOVERFLOW;
 	if (write(fd, &one, sizeof(one)) != (ssize_t)sizeof(one))
 		return -errno;
 	return 0;

@@ -81,8 +81,11 @@ static int listen_path(struct vus_dev *dev, const char *path, int *out)
 		close(fd);
 		return ret;
 	}
-	/* Nobody can connect before listen(): set the mode first. */
-	if (chmod(path, 0600) || listen(fd, 8)) {
+	/* Nobody can connect before listen(): set the mode first. One
+	 * client is served at a time and the others wait in the backlog
+	 * until it leaves: a backlog of 8 made the ninth quick connection
+	 * fail at once (EAGAIN for a non-blocking connect()). */
+	if (chmod(path, 0600) || listen(fd, SOMAXCONN)) {
 		ret = -errno;
 		vus_log(dev, VUS_LOG_ERR, "cannot listen on %s: %s", path,
 			errstr(ret));

@@ -34,7 +34,14 @@
 #include "proto/vu_validate.h"
 #include "devices/framework/vus_priv.h"
 
-/* Commands queued beyond this make the reader stop reading for a while. */
+/*
+ * How long a client may leave a message of ours unread (its socket full)
+ * before the connection is given up: a client that does not read would
+ * otherwise hold the thread that sends for good.
+ */
+#define PEER_TIMEOUT_MS		10000
+/* Commands queued beyond this much memory make the reader stop reading
+ * for a while. */
 #define QUEUE_MAX_BYTES		(16u << 20)
 /* How long a DMA_READ/DMA_WRITE waits for the client's reply. */
 #define DMA_TIMEOUT_MS		10000
@@ -130,11 +137,47 @@ static bool is_broken(struct vus_conn *conn)
 	return b;
 }
 
+/* --- Sending on the main socket --- */
+
+int vus_session_send(struct vus_conn *conn, const struct vfio_user_header *hdr,
+		     const void *body, size_t len, const int *fds,
+		     unsigned int nr_fds)
+{
+	int ret;
+
+	pthread_mutex_lock(&conn->send_lock);
+	ret = vu_msg_send_until(conn->sock, hdr, body, len, fds, nr_fds,
+				PEER_TIMEOUT_MS, conn->dev->stop_fd);
+	pthread_mutex_unlock(&conn->send_lock);
+	return ret;
+}
+
+int vus_session_answer(struct vus_conn *conn,
+		       const struct vfio_user_header *cmd, int err,
+		       const void *body, size_t len, const int *fds,
+		       unsigned int nr_fds)
+{
+	struct vfio_user_header h;
+
+	if (err) {
+		vu_hdr_error(&h, cmd, -err);
+		return vus_session_send(conn, &h, NULL, 0, NULL, 0);
+	}
+	vu_hdr_reply(&h, cmd);
+	return vus_session_send(conn, &h, body, len, fds, nr_fds);
+}
+
 /* --- The queue between reader and dispatch thread --- */
 
+/*
+ * What a queued message costs in memory, not on the wire: its queue entry
+ * (a struct vu_msg, with room for every fd a message may carry: about
+ * 1 KiB) and its body. Counting wire bytes let a million 16-byte commands
+ * whose replies the client never read take 1.1 GB.
+ */
 static size_t msg_bytes(const struct vu_msg *m)
 {
-	return VFIO_USER_HDR_SIZE + m->body_len;
+	return sizeof(struct vus_qmsg) + m->body_len;
 }
 
 static int enqueue(struct vus_conn *conn, struct vu_msg *m)
@@ -335,9 +378,7 @@ static int exchange_main(struct vus_conn *conn, struct vfio_user_header *hdr,
 	conn->wait_cmd = hdr->command;
 	pthread_mutex_unlock(&conn->wait_lock);
 
-	pthread_mutex_lock(&conn->send_lock);
-	ret = vu_msg_send(conn->sock, hdr, body, len, NULL, 0);
-	pthread_mutex_unlock(&conn->send_lock);
+	ret = vus_session_send(conn, hdr, body, len, NULL, 0);
 
 	deadline(&ts, DMA_TIMEOUT_MS);
 	pthread_mutex_lock(&conn->wait_lock);
@@ -573,11 +614,8 @@ static void recv_failed(struct vus_conn *conn, const struct vu_msg *m, int ret)
 			"connection", strerror(-ret));
 		have_hdr = false;
 	}
-	if (have_hdr && vu_hdr_type(h) == VFIO_USER_F_TYPE_COMMAND) {
-		pthread_mutex_lock(&conn->send_lock);
-		vu_msg_send_error(conn->sock, h, err);
-		pthread_mutex_unlock(&conn->send_lock);
-	}
+	if (have_hdr && vu_hdr_type(h) == VFIO_USER_F_TYPE_COMMAND)
+		vus_session_answer(conn, h, err, NULL, 0, NULL, 0);
 }
 
 /* Read what the socket has; returns false when the session ends. */

@@ -197,9 +197,13 @@ int vus_dev_setup_bar(struct vus_dev *dev, unsigned int bar, uint64_t size,
 /*
  * vus_dev_bar_fd - back BAR @bar (memory) with @fd (dup'ed: the caller
  * keeps its own): BAR offset 0 is @fd_offset in the file, which must
- * hold the whole BAR. Needed for mmappable areas. Returns 0, -EINVAL
- * (no such memory BAR, fd already set, @fd_offset not page aligned) or
- * -errno of dup().
+ * hold the whole BAR. Needed for mmappable areas. The file is sealed
+ * against shrinking and growing (F_SEAL_SHRINK | F_SEAL_GROW), since the
+ * client gets it: make it with memfd_create(MFD_ALLOW_SEALING) (or
+ * vu_memfd_create_sealed()) at its final size. Returns 0, -EINVAL (no
+ * such memory BAR, fd already set, @fd_offset not page aligned, a file
+ * that is not a memfd), -EPERM (a memfd sealed without those seals, as
+ * one made without MFD_ALLOW_SEALING is) or -errno of dup().
  */
 int vus_dev_bar_fd(struct vus_dev *dev, unsigned int bar, int fd,
 		   uint64_t fd_offset);
@@ -406,7 +410,9 @@ enum vus_irq_mode vus_irq_mode(struct vus_dev *dev);
  *
  * Returns 0, -EINVAL (no such index or vector), -ENOENT (the client gave
  * no eventfd for it), -EAGAIN (INTx masked or disabled: not signalled),
- * or -errno of write(2).
+ * -EOVERFLOW (the eventfd's counter is at its maximum: the client does
+ * not read it; the signal is dropped, never waited for), or -errno of
+ * write(2).
  */
 int vus_irq_trigger(struct vus_dev *dev, unsigned int index,
 		    unsigned int vector);

@@ -174,6 +174,22 @@ int vus_session_dma(struct vus_dev *dev, bool write, uint64_t iova,
 uint64_t vus_session_dma_chunk(struct vus_dev *dev);
 /* Mark the connection for closing (any thread). */
 void vus_session_break(struct vus_conn *conn);
+/*
+ * Send a message on the main socket (any thread; one at a time): waits
+ * for room at most PEER_TIMEOUT_MS and never past vus_dev_stop(), so a
+ * client that stops reading holds no thread of ours for good. Returns 0
+ * or -errno (-ETIMEDOUT, -ECANCELED when stopping): then the connection
+ * is no longer usable.
+ */
+int vus_session_send(struct vus_conn *conn, const struct vfio_user_header *hdr,
+		     const void *body, size_t len, const int *fds,
+		     unsigned int nr_fds);
+/* The reply to command @cmd, or its error reply when @err (a negative
+ * errno) is not 0, by vus_session_send(). */
+int vus_session_answer(struct vus_conn *conn,
+		       const struct vfio_user_header *cmd, int err,
+		       const void *body, size_t len, const int *fds,
+		       unsigned int nr_fds);
 
 /* --- dispatch.c --- */
 /* Validate, handle and answer one command (the dispatch thread, or the

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "devices/testdev/testdev.h"
+#include "proto/vu_memfd.h"
 
 struct dma_job {
 	uint32_t cmd;
@@ -509,11 +510,11 @@ static int setup_bar2(struct testdev *t)
 	struct vus_dev *dev = t->dev;
 	int ret;
 
-	t->bar2_fd = memfd_create("testdev-bar2", MFD_CLOEXEC);
+	/* Sealed: the client gets this fd and must not be able to
+	 * truncate it under bar2_peek() (SIGBUS). */
+	t->bar2_fd = vu_memfd_create_sealed("testdev-bar2", TESTDEV_MEM_SIZE);
 	if (t->bar2_fd < 0)
-		return -errno;
-	if (ftruncate(t->bar2_fd, TESTDEV_MEM_SIZE))
-		return -errno;
+		return t->bar2_fd;
 	t->bar2 = mmap(NULL, TESTDEV_MEM_SIZE, PROT_READ | PROT_WRITE,
 		       MAP_SHARED, t->bar2_fd, 0);
 	if (t->bar2 == MAP_FAILED) {

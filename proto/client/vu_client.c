@@ -11,6 +11,7 @@
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -267,10 +268,16 @@ int vu_client_attach(int sock, const struct vu_client_config *cfg,
 		      cfg->name ? cfg->name : label, out, why);
 }
 
-/* Connect to @path; errors in words that name it. */
-static int connect_path(const char *path, struct vu_why *why)
+/*
+ * Connect to @path, waiting at most @timeout_ms for the server to take
+ * the connection; errors in words that name it.
+ */
+static int connect_path(const char *path, int timeout_ms, struct vu_why *why)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct timeval tv = { .tv_sec = timeout_ms / 1000,
+			      .tv_usec = (timeout_ms % 1000) * 1000 };
+	static const struct timeval forever;
 	struct stat st;
 	int fd, err;
 
@@ -286,12 +293,24 @@ static int connect_path(const char *path, struct vu_why *why)
 		vu_why_set(why, "%s: socket: %s", path, strerror(-err));
 		return err;
 	}
+	/*
+	 * A server whose listen backlog is full leaves connect() waiting
+	 * until it accepts, which a stuck server never does. An AF_UNIX
+	 * connect() waits at most the socket's send timeout, then fails
+	 * with EAGAIN (net/unix/af_unix.c, unix_stream_connect()).
+	 */
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	while (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		err = -errno;
 		if (err == -EINTR)
 			continue;
 		close(fd);
-		if (err == -ENOENT) {
+		if (err == -EAGAIN) {
+			vu_why_set(why, "%s: the server took no connection "
+				   "within %d ms (its listen backlog is full)",
+				   path, timeout_ms);
+			err = -ETIMEDOUT;
+		} else if (err == -ENOENT) {
 			vu_why_set(why, "%s: no such socket", path);
 		} else if (err == -ECONNREFUSED && stat(path, &st) == 0 &&
 			   !S_ISSOCK(st.st_mode)) {
@@ -306,6 +325,8 @@ static int connect_path(const char *path, struct vu_why *why)
 		}
 		return err;
 	}
+	/* Sends have deadlines of their own. */
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &forever, sizeof(forever));
 	return fd;
 }
 
@@ -315,7 +336,8 @@ int vu_client_connect(const char *path, const struct vu_client_config *cfg,
 	int fd;
 
 	*out = NULL;
-	fd = connect_path(path, why);
+	fd = connect_path(path, cfg->timeout_ms > 0 ? cfg->timeout_ms :
+			  VU_CLIENT_TIMEOUT_MS_DEFAULT, why);
 	if (fd < 0)
 		return fd;
 	return attach(fd, cfg, cfg->name ? cfg->name : path, path, out, why);

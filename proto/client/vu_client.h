@@ -107,14 +107,16 @@ struct vu_client_config {
 /*
  * vu_client_connect - connect to the server socket at @path, negotiate
  * VERSION (we offer vu_caps_ours() plus twin_socket if asked) and start
- * the reader thread. @cfg is copied; cfg->name NULL means @path. VERSION
- * waits at most the timeout. On failure *@out is NULL, no fd is left
- * open, and @why says what went wrong, naming the socket:
+ * the reader thread. @cfg is copied; cfg->name NULL means @path. The
+ * connection and VERSION each wait at most the timeout. On failure
+ * *@out is NULL, no fd is left open, and @why says what went wrong,
+ * naming the socket:
  *   -ENOENT        no such socket;
  *   -ENOTSOCK      the path is not a socket;
  *   -ECONNREFUSED  nobody listens;
+ *   -ETIMEDOUT     the server took no connection within the timeout
+ *                  (its listen backlog is full), or no VERSION reply;
  *   -ECONNRESET    the server closed the connection without answering;
- *   -ETIMEDOUT     no VERSION reply in time;
  *   -EPROTO        not a vfio-user server (not a VERSION reply), or a
  *                  reply we cannot accept: minor above ours, JSON or
  *                  capabilities malformed, more than one fd (proto's

@@ -79,6 +79,53 @@ static void wr(struct msi *m, unsigned int off, uint32_t v, unsigned int size)
 	ck_assert_int_eq(msi_cap_write(m, off, d, size), (1 << size) - 1);
 }
 
+/*
+ * Regression: a device whose capability claims 32 vectors while its IRQ
+ * info counts 3 let a guest enable vectors that minivmm never created
+ * (UBSan: member access within a null pointer, from a conf1 write). The
+ * emulated capability now claims what exists, rounded down to a power
+ * of two, and a guest that asks for 32 gets 2, whose vectors are all
+ * the notifications it can cause.
+ */
+START_TEST(test_msi_capable_vectors_follow_the_irq_count)
+{
+	static const struct { unsigned int mmc, count, usable, mmc_out; } c[] = {
+		{ 5, 3, 2, 1 }, { 5, 32, 32, 5 }, { 5, 1, 1, 0 }, { 0, 8, 1, 0 },
+		{ 3, 7, 4, 2 }, { 2, 4, 4, 2 }, { 5, 0, 0, 0 }, { 5, 100, 32, 5 },
+	};
+	unsigned int i, usable, v;
+	struct msi m;
+	struct rec r;
+	uint16_t ctrl;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		ctrl = msi_ctrl_for_vectors(dev_ctrl(c[i].mmc, true, true),
+					    c[i].count, &usable);
+		ck_assert_msg(usable == c[i].usable, "case %u: %u usable", i, usable);
+		ck_assert_uint_eq((ctrl & PCI_MSI_FLAGS_QMASK) >> 1, c[i].mmc_out);
+		ck_assert_uint_eq(ctrl & ~PCI_MSI_FLAGS_QMASK,
+				  dev_ctrl(0, true, true));
+	}
+	/* Reserved values stay, for msi_init() to refuse. */
+	ctrl = msi_ctrl_for_vectors(dev_ctrl(6, false, false), 3, &usable);
+	ck_assert_uint_eq(usable, 0);
+	ck_assert_int_eq(msi_init(&m, ctrl, NULL, NULL), -EINVAL);
+
+	/* The guest's view: asks for 32, gets 2; only vectors 0-1 go on. */
+	ctrl = msi_ctrl_for_vectors(dev_ctrl(5, true, true), 3, &usable);
+	setup(&m, &r, ctrl);
+	wr(&m, PCI_MSI_ADDRESS_LO, 0xfee00000, 4);
+	wr(&m, PCI_MSI_DATA_64, 0x40, 2);
+	wr(&m, PCI_MSI_FLAGS, PCI_MSI_FLAGS_ENABLE | 5 << 4, 2);
+	ck_assert_uint_eq((rd(&m, PCI_MSI_FLAGS, 2) & PCI_MSI_FLAGS_QSIZE) >> 4, 1);
+	ck_assert_uint_gt(r.nr, 0);
+	for (v = 0; v < r.nr; v++)
+		ck_assert_msg(r.ev[v].vec < usable, "vector %u turned on",
+			      r.ev[v].vec);
+	msi_destroy(&m);
+}
+END_TEST
+
 START_TEST(test_msi_cap_size_and_register_layouts)
 {
 	static const struct {
@@ -372,6 +419,7 @@ static Suite *msi_suite(void)
 	tcase_add_test(tc, test_msi_signal_while_disabled_is_dropped);
 	tcase_add_test(tc, test_msi_reset_reports_off_and_clears_registers);
 	tcase_add_test(tc, test_msi_init_rejects_reserved_multiple_message_capable);
+	tcase_add_test(tc, test_msi_capable_vectors_follow_the_irq_count);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -65,6 +65,28 @@ static uint32_t size_reg(struct pci_bars *b, unsigned int off,
 	return mask;
 }
 
+/*
+ * Regression: a server that reported a region above 2^63 bytes made
+ * minivmm spin forever at attach, doubling a size that overflowed to 0.
+ * Now no BAR size (0) comes back and the device is refused.
+ */
+START_TEST(test_bar_size_for_region_rounds_up_and_refuses_what_no_bar_holds)
+{
+	ck_assert_uint_eq(pci_bar_size_for_region(1, false), 16);
+	ck_assert_uint_eq(pci_bar_size_for_region(1, true), 4);
+	ck_assert_uint_eq(pci_bar_size_for_region(17, false), 32);
+	ck_assert_uint_eq(pci_bar_size_for_region(5, true), 8);
+	ck_assert_uint_eq(pci_bar_size_for_region(4096, false), 4096);
+	ck_assert_uint_eq(pci_bar_size_for_region(0x10001, false), 0x20000);
+	ck_assert_uint_eq(pci_bar_size_for_region(1ull << 63, false), 1ull << 63);
+	ck_assert_uint_eq(pci_bar_size_for_region((1ull << 62) + 1, false),
+			  1ull << 63);
+	ck_assert_uint_eq(pci_bar_size_for_region((1ull << 63) + 1, false), 0);
+	ck_assert_uint_eq(pci_bar_size_for_region(UINT64_MAX, false), 0);
+	ck_assert_uint_eq(pci_bar_size_for_region(UINT64_MAX, true), 0);
+}
+END_TEST
+
 START_TEST(test_bar_sizing_gives_size_mask_and_type_bits)
 {
 	struct pci_bar_changes ch;
@@ -605,6 +627,8 @@ static Suite *pci_bar_suite(void)
 	tcase_add_test(tc, test_bar_set_addr_checks_alignment_and_range);
 	tcase_add_test(tc, test_bar_desc_from_device_register);
 	tcase_add_test(tc, test_bar_sizing_pattern_addresses);
+	tcase_add_test(tc,
+		test_bar_size_for_region_rounds_up_and_refuses_what_no_bar_holds);
 	suite_add_tcase(s, tc);
 	return s;
 }

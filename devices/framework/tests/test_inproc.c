@@ -33,6 +33,7 @@
 #include "devices/framework/tests/raw_client.h"
 #include "proto/tests/check_main.h"
 #include "proto/tests/wait_for.h"
+#include "proto/vu_memfd.h"
 
 #define RW	(VFIO_USER_DMA_MAP_FLAG_READ | VFIO_USER_DMA_MAP_FLAG_WRITE)
 #define CFG	VFIO_PCI_CONFIG_REGION_INDEX
@@ -329,11 +330,10 @@ END_TEST
 
 START_TEST(test_dma_by_pointer_from_a_callback)
 {
-	int fd = memfd_create("g", MFD_CLOEXEC);
+	int fd = vu_memfd_create_sealed("g", 0x2000);
 	uint8_t back[16];
 	uint8_t *p;
 
-	ck_assert_int_eq(ftruncate(fd, 0x2000), 0);
 	p = mmap(NULL, 0x2000, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	ck_assert_ptr_ne(p, MAP_FAILED);
 	memcpy(p + 0x1010, "via the memfd..", 16);
@@ -398,13 +398,12 @@ START_TEST(test_dma_unmap_waits_for_a_device_threads_pointer)
 {
 	struct vfio_user_dma_unmap d = { .argsz = sizeof(d), .address = 0x10000,
 					 .size = 0x1000 };
-	int fd = memfd_create("g", MFD_CLOEXEC);
+	int fd = vu_memfd_create_sealed("g", 0x1000);
 	struct vus_dma_ref ref;
 	struct pollfd p;
 	uint16_t id;
 	void *ptr;
 
-	ck_assert_int_eq(ftruncate(fd, 0x1000), 0);
 	ck_assert_int_eq(rc_hello(&c, false), 0);
 	ck_assert_int_eq(rc_dma_map(&c, 0x10000, 0x1000, fd, 0, RW), 0);
 	close(fd);
@@ -761,7 +760,8 @@ static struct vus_dev *plain_dev(void)
 
 START_TEST(test_declaration_errors)
 {
-	int fd = memfd_create("small", MFD_CLOEXEC), efd;
+	int fd = memfd_create("small", MFD_CLOEXEC | MFD_ALLOW_SEALING), efd;
+	int unsealable = memfd_create("unsealable", MFD_CLOEXEC);
 	struct vus_dev *dev;
 
 	memset(&toy, 0, sizeof(toy));
@@ -787,6 +787,10 @@ START_TEST(test_declaration_errors)
 			 -EINVAL);	/* twice */
 	/* mmap areas need an fd, page alignment, room. */
 	ck_assert_int_eq(vus_dev_bar_mmap(dev, 2, 0, 0x1000), -EINVAL);
+	/* A BAR fd that a client could truncate is refused, by name. */
+	ck_assert_int_eq(ftruncate(unsealable, 0x10000), 0);
+	ck_assert_int_eq(vus_dev_bar_fd(dev, 2, unsealable, 0), -EPERM);
+	ck_assert(logged("BAR2: its fd cannot be sealed against shrinking"));
 	ck_assert_int_eq(vus_dev_bar_fd(dev, 2, fd, 0), 0);
 	ck_assert_int_eq(vus_dev_bar_mmap(dev, 2, 0x800, 0x1000), -EINVAL);
 	ck_assert_int_eq(vus_dev_bar_mmap(dev, 2, 0xf000, 0x2000), -EINVAL);
@@ -820,6 +824,7 @@ START_TEST(test_declaration_errors)
 	ck_assert(logged("does not fit its BAR"));
 	vus_dev_destroy(dev);
 	close(fd);
+	close(unsealable);
 }
 END_TEST
 

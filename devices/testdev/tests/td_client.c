@@ -15,6 +15,7 @@
 
 #include "devices/framework/tests/raw_client.h"
 #include "devices/testdev/tests/td_client.h"
+#include "proto/vu_memfd.h"
 
 struct td td;
 
@@ -195,9 +196,8 @@ uint8_t *td_memfd(size_t size, int *fd)
 {
 	uint8_t *p;
 
-	*fd = memfd_create("td-guest-ram", MFD_CLOEXEC);
+	*fd = vu_memfd_create_sealed("td-guest-ram", size);
 	ck_assert_int_ge(*fd, 0);
-	ck_assert_int_eq(ftruncate(*fd, (off_t)size), 0);
 	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, *fd, 0);
 	ck_assert(p != MAP_FAILED);
 	return p;

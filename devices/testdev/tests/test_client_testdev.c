@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <unistd.h>
 #include <linux/pci_regs.h>
@@ -24,6 +25,7 @@
 #include "devices/framework/tests/raw_client.h"
 #include "devices/testdev/tests/td_client.h"
 #include "proto/tests/check_main.h"
+#include "proto/vu_memfd.h"
 
 /* Start the device as it comes and connect, without twin socket. */
 static void start_plain(void)
@@ -160,6 +162,32 @@ START_TEST(test_sparse_mmap_area_shows_the_bar2_signature_and_the_device_sees_wr
 }
 END_TEST
 
+/*
+ * Regression: testdev handed out its BAR2 memfd unsealed, and a client
+ * that truncated it killed testdev with SIGBUS in bar2_peek(). Now the
+ * file's size is sealed: the truncate fails and the device lives.
+ */
+START_TEST(test_bar2_fd_cannot_be_truncated_by_the_client)
+{
+	struct vu_client_region r;
+
+	int shrink, grow;
+
+	start_plain();
+	ck_assert_int_eq(vu_client_region_info(td.cl, TD_BAR2, &r), 0);
+	ck_assert_int_ge(r.fd, 0);
+	shrink = ftruncate(r.fd, 0) ? errno : 0;
+	/* The device reads the end of its BAR2 (it died here). */
+	td_set_reg(TESTDEV_BAR2_PEEK_OFF, TESTDEV_MEM_SIZE - 4);
+	ck_assert_uint_eq(td_reg(TESTDEV_BAR2_PEEK), 0);
+	ck_assert_uint_eq(td_reg(TESTDEV_ID), TESTDEV_MAGIC);
+	ck_assert_msg(shrink == EPERM, "truncate: %s", strerror(shrink));
+	grow = ftruncate(r.fd, 2 * TESTDEV_MEM_SIZE) ? errno : 0;
+	ck_assert_msg(grow == EPERM, "grow: %s", strerror(grow));
+	vu_client_region_release(&r);
+}
+END_TEST
+
 /* --- Doorbell --- */
 
 START_TEST(test_io_fd_doorbell_eventfd_moves_doorbell_count)
@@ -265,6 +293,36 @@ START_TEST(test_msix_eventfds_get_exactly_the_raised_vector)
 	ck_assert(!td_fired(fds[0], 100));
 	for (v = 0; v < TESTDEV_MSIX_VECTORS; v++)
 		close(fds[v]);
+}
+END_TEST
+
+/*
+ * Regression: a client's blocking eventfd whose counter is at its
+ * maximum made the framework's write block forever under the IRQ lock:
+ * the REGION_WRITE that raised the interrupt was never answered, and
+ * SIGTERM no longer stopped the device (td_teardown checks that it
+ * does). Now the signal is dropped, not waited for.
+ */
+START_TEST(test_a_full_blocking_eventfd_hangs_neither_the_device_nor_its_stop)
+{
+	uint64_t full = 0xfffffffffffffffeull, v = 0;
+	int fd = eventfd(0, EFD_CLOEXEC);	/* blocking, on purpose */
+
+	ck_assert_int_ge(fd, 0);
+	start_plain();
+	ck_assert_int_eq(write(fd, &full, sizeof(full)), sizeof(full));
+	ck_assert_int_eq(vu_client_set_irqs_eventfd(td.cl,
+			 VFIO_PCI_MSIX_IRQ_INDEX, 0, 1, &fd), 0);
+	td_set_reg(TESTDEV_IRQ_RAISE, 0);
+	/* Answered; the interrupt was not delivered, nor counted. */
+	ck_assert_uint_eq(td_reg(TESTDEV_IRQ_COUNT), 0);
+	ck_assert_int_eq(read(fd, &v, sizeof(v)), sizeof(v));
+	ck_assert(v == full);
+	/* Once the client reads, interrupts flow again. */
+	td_set_reg(TESTDEV_IRQ_RAISE, 0);
+	ck_assert(td_fired(fd, 2000));
+	ck_assert_uint_eq(td_reg(TESTDEV_IRQ_COUNT), 1);
+	close(fd);
 }
 END_TEST
 
@@ -472,6 +530,68 @@ static void dma_by_messages(bool twin)
 	td.mem.p = NULL;
 	free(ram);
 }
+
+/*
+ * Regression: a DMA_MAP whose fd could shrink was mmapped, and a client
+ * that truncated the file after the map killed testdev with SIGBUS in
+ * dma_copy(). Now such a map is reached by messages: the truncate
+ * changes nothing for the device, and its DMA still works.
+ */
+START_TEST(test_dma_map_of_an_unsealed_memfd_goes_by_messages_and_survives_a_truncate)
+{
+	uint8_t *ram = calloc(1, RAM);
+	int fd = memfd_create("td-unsealed", MFD_CLOEXEC);
+	uint32_t st;
+
+	ck_assert_ptr_nonnull(ram);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(ftruncate(fd, RAM), 0);
+	start_plain();
+	child_log_mark(&td.ch);
+	td.mem = (struct td_mem){ .iova = IOVA, .size = RAM, .p = ram };
+	ck_assert_int_eq(vu_client_dma_map(td.cl, IOVA, RAM, fd, 0, TD_RW), 0);
+	ck_assert_int_eq(ftruncate(fd, 0), 0);
+	td_fill(ram, 0x1000, 5);
+	/* The device's DMA into the map (it died here of SIGBUS). */
+	st = td_dma_run(TESTDEV_DMA_CMD_COPY, IOVA, IOVA + 0x8000, 0x1000, 0);
+	ck_assert_uint_eq(st, TESTDEV_DMA_ST_DONE | TESTDEV_DMA_ST_MSG);
+	ck_assert_mem_eq(ram + 0x8000, ram, 0x1000);
+	ck_assert_uint_ge(td.mem.reads, 1);
+	ck_assert(child_log_has(&td.ch, "not sealed against shrinking", 2000));
+	ck_assert_int_eq(vu_client_dma_unmap(td.cl, IOVA, RAM), 0);
+	td.mem.p = NULL;
+	close(fd);
+	free(ram);
+}
+END_TEST
+
+/*
+ * Regression: a 1 MiB DMA_MAP of a 4 KiB memfd was mmapped, and the
+ * device's first DMA past the file's end died of SIGBUS. Now the map is
+ * refused, naming the file's size.
+ */
+START_TEST(test_dma_map_larger_than_its_file_is_refused)
+{
+	int fd = vu_memfd_create_sealed("td-small", 4096), ret;
+	uint32_t st;
+
+	ck_assert_int_ge(fd, 0);
+	start_plain();
+	child_log_mark(&td.ch);
+	ret = vu_client_dma_map(td.cl, IOVA, RAM, fd, 0, TD_RW);
+	/* A DMA past the file's end (the device died here of SIGBUS): no
+	 * map, so an error. */
+	st = td_dma_run(TESTDEV_DMA_CMD_COPY, IOVA + 0x8000, IOVA, 16, 0);
+	ck_assert(st & TESTDEV_DMA_ST_ERROR);
+	ck_assert_int_eq(ret, -EINVAL);
+	ck_assert(child_log_has(&td.ch, "the fd's file is 4096 bytes", 2000));
+	/* Also where the offset pushes a small map past the end. */
+	ck_assert_int_eq(vu_client_dma_map(td.cl, IOVA, 4096, fd, 4096, TD_RW),
+			 -EINVAL);
+	ck_assert_uint_eq(td_reg(TESTDEV_ID), TESTDEV_MAGIC);
+	close(fd);
+}
+END_TEST
 
 START_TEST(test_dma_without_fd_is_served_by_dma_access_on_the_main_socket)
 {
@@ -843,15 +963,21 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_region_info_of_every_region);
 	tcase_add_test(tc,
 	    test_sparse_mmap_area_shows_the_bar2_signature_and_the_device_sees_writes);
+	tcase_add_test(tc, test_bar2_fd_cannot_be_truncated_by_the_client);
 	tcase_add_test(tc, test_io_fd_doorbell_eventfd_moves_doorbell_count);
 	tcase_add_test(tc, test_irq_info_of_every_index);
 	tcase_add_test(tc, test_msix_eventfds_get_exactly_the_raised_vector);
+	tcase_add_test(tc,
+		test_a_full_blocking_eventfd_hangs_neither_the_device_nor_its_stop);
 	tcase_add_test(tc,
 		test_msi_eventfd_gets_the_interrupt_when_msix_is_not_set);
 	tcase_add_test(tc,
 		test_intx_trigger_fires_once_until_the_unmask_eventfd);
 	tcase_add_test(tc, test_region_read_and_write_of_registers);
 	tcase_add_test(tc, test_dma_map_of_a_memfd_copy_and_fill_by_pointer);
+	tcase_add_test(tc,
+		test_dma_map_of_an_unsealed_memfd_goes_by_messages_and_survives_a_truncate);
+	tcase_add_test(tc, test_dma_map_larger_than_its_file_is_refused);
 	tcase_add_test(tc,
 	    test_dma_without_fd_is_served_by_dma_access_on_the_main_socket);
 	tcase_add_test(tc,

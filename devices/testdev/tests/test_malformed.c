@@ -22,6 +22,7 @@
 #include "devices/framework/tests/raw_client.h"
 #include "devices/testdev/testdev_regs.h"
 #include "proto/tests/check_main.h"
+#include "proto/vu_memfd.h"
 
 #define RW	(VFIO_USER_DMA_MAP_FLAG_READ | VFIO_USER_DMA_MAP_FLAG_WRITE)
 
@@ -94,10 +95,9 @@ static void expect_error_then_close(int err)
 
 static int memfd(void)
 {
-	int fd = memfd_create("m", MFD_CLOEXEC);
+	int fd = vu_memfd_create_sealed("m", 0x10000);
 
 	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(ftruncate(fd, 0x10000), 0);
 	return fd;
 }
 

@@ -28,6 +28,7 @@
 #include "devices/framework/tests/raw_client.h"
 #include "devices/testdev/testdev_regs.h"
 #include "proto/tests/check_main.h"
+#include "proto/vu_memfd.h"
 
 #define BAR0	TESTDEV_REGS_BAR
 #define CFG	VFIO_PCI_CONFIG_REGION_INDEX
@@ -604,11 +605,10 @@ END_TEST
 /* A memfd as client memory, mapped here and given to the server. */
 static uint8_t *map_memfd(uint64_t iova, uint64_t size)
 {
-	int fd = memfd_create("guest", MFD_CLOEXEC);
+	int fd = vu_memfd_create_sealed("guest", size);
 	uint8_t *p;
 
 	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(ftruncate(fd, (off_t)size), 0);
 	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	ck_assert_ptr_ne(p, MAP_FAILED);
 	ck_assert_int_eq(rc_dma_map(&c, iova, size, fd, 0, RW), 0);

@@ -19,6 +19,7 @@
 
 #include "devices/virtio/tests/vdrv.h"
 #include "proto/tests/check_main.h"
+#include "proto/vu_memfd.h"
 
 #define F(bit)	(1ull << (bit))
 
@@ -363,9 +364,8 @@ START_TEST(test_buffer_across_two_adjacent_maps_is_filled)
 
 	vdrv_up(NULL);
 	vdrv_init(NULL);
-	fd = memfd_create("vdrv-tail", MFD_CLOEXEC);
+	fd = vu_memfd_create_sealed("vdrv-tail", 0x10000);
 	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(ftruncate(fd, 0x10000), 0);
 	tail = mmap(NULL, 0x10000, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	ck_assert(tail != MAP_FAILED);
 	ck_assert_int_eq(vu_client_dma_map(vd.cl, end, 0x10000, fd, 0,

@@ -20,6 +20,7 @@
 #include "devices/framework/tests/raw_client.h"
 #include "devices/virtio/tests/vdrv.h"
 #include "proto/tests/wait_for.h"
+#include "proto/vu_memfd.h"
 
 struct vdrv vd;
 
@@ -127,9 +128,8 @@ void vdrv_connect(bool by_messages)
 	ck_assert_ptr_null(vd.cl);
 	ret = vu_client_connect(vd.ch.sock, &cfg, &vd.cl, &why);
 	ck_assert_msg(ret == 0, "connect: %s (%d)", why.msg, ret);
-	vd.ram_fd = memfd_create("vdrv-ram", MFD_CLOEXEC);
+	vd.ram_fd = vu_memfd_create_sealed("vdrv-ram", VDRV_RAM_SIZE);
 	ck_assert_int_ge(vd.ram_fd, 0);
-	ck_assert_int_eq(ftruncate(vd.ram_fd, VDRV_RAM_SIZE), 0);
 	vd.ram = mmap(NULL, VDRV_RAM_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
 		      vd.ram_fd, 0);
 	ck_assert(vd.ram != MAP_FAILED);

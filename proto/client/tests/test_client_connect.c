@@ -349,6 +349,48 @@ START_TEST(test_connect_silent_server_times_out)
 }
 END_TEST
 
+/*
+ * Regression: a server whose listen backlog is full (it does not accept)
+ * held connect(), and so minivmm's start, for good. Now the connection
+ * waits the client's timeout, then fails naming the cause.
+ */
+START_TEST(test_connect_to_a_full_backlog_times_out)
+{
+	struct vu_client_config cfg = fake_cfg(NULL, 200);
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct listener l;
+	int fill[64], nr = 0, before, i;
+	int64_t t0;
+
+	listen_at(&l);
+	strcpy(sa.sun_path, l.path);
+	/* Fill the backlog: non-blocking connects until one is refused. */
+	for (nr = 0; nr < 64; nr++) {
+		fill[nr] = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC |
+				  SOCK_NONBLOCK, 0);
+		ck_assert_int_ge(fill[nr], 0);
+		if (connect(fill[nr], (struct sockaddr *)&sa, sizeof(sa))) {
+			ck_assert_int_eq(errno, EAGAIN);
+			close(fill[nr]);
+			break;
+		}
+	}
+	ck_assert_int_lt(nr, 64);
+	before = open_fds();
+	t0 = now_ms();
+	connect_fails(l.path, -ETIMEDOUT, "took no connection within 200 ms",
+		      &cfg);
+	ck_assert_int_ge(now_ms() - t0, 150);
+	ck_assert_int_lt(now_ms() - t0, 2000);
+	ck_assert_int_eq(open_fds(), before);
+	for (i = 0; i < nr; i++)
+		close(fill[i]);
+	close(l.lfd);
+	unlink(l.path);
+	rmdir(l.dir);
+}
+END_TEST
+
 START_TEST(test_connect_minor_above_ours_is_einval)
 {
 	struct vu_client_config cfg = fake_cfg(NULL, 1000);
@@ -631,6 +673,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_connect_twin_fd_not_a_socket_is_eproto);
 	tcase_add_test(tc, test_connect_version_error_reply_gives_its_errno);
 	tcase_add_test(tc, test_connect_silent_server_times_out);
+	tcase_add_test(tc, test_connect_to_a_full_backlog_times_out);
 	tcase_add_test(tc, test_connect_minor_above_ours_is_einval);
 	tcase_add_test(tc, test_connect_by_path_succeeds_and_names_the_socket);
 	suite_add_tcase(s, tc);

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef MINIVMM_PROTO_VU_MEMFD_H
+#define MINIVMM_PROTO_VU_MEMFD_H
+
+#include <fcntl.h>
+#include <stdint.h>
+
+#include "proto/vu_why.h"
+
+/*
+ * Memory that one end of a vfio-user connection maps from a file the
+ * other end sent: guest RAM with DMA_MAP, a BAR's mmappable areas with
+ * REGION_INFO. A process that touches a mapping beyond the end of its
+ * file dies of SIGBUS, so a peer that truncates the file it sent can kill
+ * the process that trusted it. A file sealed against shrinking
+ * (F_SEAL_SHRINK) cannot be truncated by anybody.
+ *
+ * So both ends here share memory sealed (vu_memfd_create_sealed(),
+ * vu_fd_seal_size()) and check a peer's file before mapping it
+ * (vu_fd_check_mappable()).
+ */
+
+/* The seals shared memory carries: its size is fixed. */
+#define VU_MEMFD_SIZE_SEALS	(F_SEAL_SHRINK | F_SEAL_GROW)
+
+/*
+ * vu_memfd_create_sealed - a close-on-exec memfd named @name of @size
+ * bytes, sealed with VU_MEMFD_SIZE_SEALS and F_SEAL_SEAL (nobody can take
+ * the seals off). Writes stay allowed. Returns the fd or -errno.
+ */
+int vu_memfd_create_sealed(const char *name, uint64_t size);
+
+/*
+ * vu_fd_seal_size - seal the file behind @fd with VU_MEMFD_SIZE_SEALS.
+ * Returns 0 (also when the file already carries them), or -errno: -EINVAL
+ * when the file cannot be sealed (not a memfd), -EPERM when it is sealed
+ * against new seals (as a memfd made without MFD_ALLOW_SEALING is).
+ */
+int vu_fd_seal_size(int fd);
+
+/*
+ * vu_fd_check_mappable - may this process mmap [@offset, @offset + @len)
+ * of the peer's @fd without the peer being able to make it SIGBUS?
+ *
+ * Returns 0 for a regular file (a memfd is one) sealed with F_SEAL_SHRINK
+ * whose size covers the range, and for any other kind of file (a pipe or
+ * a socket then fails at mmap(); a device file has no size to shrink).
+ * Otherwise, with @why set: -EINVAL when the range wraps or the file is
+ * smaller than the range (mapping it is wrong whatever happens next),
+ * -EPERM when the file is large enough but not sealed against shrinking,
+ * or -errno of fstat().
+ */
+int vu_fd_check_mappable(int fd, uint64_t offset, uint64_t len,
+			 struct vu_why *why);
+
+#endif
