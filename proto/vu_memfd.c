@@ -66,8 +66,8 @@ int vu_fd_check_mappable(int fd, uint64_t offset, uint64_t len,
 	seals = fcntl(fd, F_GET_SEALS);
 	if (seals < 0 || !(seals & F_SEAL_SHRINK)) {
 		vu_why_set(why, "the fd's file is not sealed against shrinking "
-			   "(F_SEAL_SHRINK), so a truncate would make mapped "
-			   "accesses die of SIGBUS");
+			   "(F_SEAL_SHRINK): its owner could truncate it under "
+			   "the mapping");
 		return -EPERM;
 	}
 	return 0;

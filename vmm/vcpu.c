@@ -471,7 +471,6 @@ static void *vcpu_thread(void *arg)
 	struct vcpu *vcpu = arg;
 	struct vm *vm = vcpu->vm;
 	sigset_t set;
-	int err;
 	char name[16];
 
 	snprintf(name, sizeof(name), "vcpu%u", vcpu->id);
@@ -491,20 +490,8 @@ static void *vcpu_thread(void *arg)
 				vcpu->run->immediate_exit = 0;
 				continue;
 			}
-			err = errno;
-			if (err == EFAULT) {
-				unsigned int n = vm_recover_fault(vm);
-
-				/* Run again once per recovery: another vCPU
-				 * may have faulted on the same memory before
-				 * its slot went. */
-				if (n != vcpu->fault_recoveries) {
-					vcpu->fault_recoveries = n;
-					continue;
-				}
-			}
 			vm_request_stop(vm, 1, "vcpu%u: KVM_RUN failed: %s",
-					vcpu->id, strerror(err));
+					vcpu->id, strerror(errno));
 			break;
 		}
 		if (!vcpu_handle_exit(vcpu))

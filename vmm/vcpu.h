@@ -19,7 +19,6 @@ struct vcpu {
 	struct kvm_run *run;
 	pthread_t thread;
 	bool thread_started;
-	unsigned int fault_recoveries;	/* vm_recover_fault() seen last */
 };
 
 /* Create vCPU @id and give it its CPUID, boot MSRs, LAPIC LINT0/1 and FPU. */

@@ -17,7 +17,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "kvm_vm.h"
@@ -179,15 +178,15 @@ static int vud_bar_mmap(struct vfio_user_dev *dev, struct vud_bar *bar)
 			continue;
 		}
 		/*
-		 * A file smaller than the area would fault the vCPU that
-		 * touches its end. One that is not sealed against shrinking
-		 * is mapped all the same (servers' BAR files often are plain
-		 * files, and the mapping is the fast path); minivmm itself
-		 * never touches it, only the guest does, through KVM.
+		 * Only a file that is large enough and sealed against
+		 * shrinking becomes guest memory: when a server truncates a
+		 * mapped file, KVM retries the guest's access forever (its
+		 * asynchronous page fault can never complete; seen with a
+		 * guest reading such a BAR), and minivmm never hears of it.
 		 */
 		ret = vu_fd_check_mappable(r->fd, r->fd_offset + start,
 					   end - start, &why);
-		if (ret && ret != -EPERM) {
+		if (ret) {
 			vud_log(dev, "BAR %u: area [0x%llx, 0x%llx): %s; the area stays trapped",
 				bar->slot, (unsigned long long)start,
 				(unsigned long long)end, why.msg);
@@ -414,40 +413,6 @@ void vud_bars_apply(struct vfio_user_dev *dev,
 		if (c->new.on)
 			vud_bar_map(dev, bar, &c->new);
 	}
-}
-
-bool vud_bars_drop_shrunk(struct vfio_user_dev *dev, char *reason,
-			  size_t reason_len)
-{
-	bool found = false;
-	unsigned int i, j;
-	struct stat st;
-
-	pthread_mutex_lock(&dev->lock);
-	for (i = 0; i < PCI_BAR_SLOTS; i++) {
-		struct vud_bar *bar = &dev->bar[i];
-		uint64_t need = 0;
-
-		for (j = 0; j < bar->nr_pieces; j++)
-			if (bar->pieces[j].offset + bar->pieces[j].size > need)
-				need = bar->pieces[j].offset + bar->pieces[j].size;
-		if (!need || fstat(bar->region.fd, &st) ||
-		    (uint64_t)st.st_size >= bar->region.fd_offset + need)
-			continue;
-		snprintf(reason, reason_len, "BAR %u's file shrank to %lld bytes under minivmm's mapping (the server truncated it)",
-			 i, (long long)st.st_size);
-		for (j = 0; j < bar->nr_pieces; j++) {
-			if (bar->pieces[j].mapped)
-				kvm_vm_memslot_remove(&dev->vm->kvm,
-						      bar->pieces[j].slot);
-			bar->pieces[j].mapped = false;
-		}
-		/* Never mapped again: the BAR is trapped from now on. */
-		bar->nr_pieces = 0;
-		found = true;
-	}
-	pthread_mutex_unlock(&dev->lock);
-	return found;
 }
 
 void vud_bars_release(struct vfio_user_dev *dev)

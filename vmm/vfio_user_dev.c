@@ -51,30 +51,14 @@ static int vud_dma_access(void *opaque, uint64_t addr, void *buf,
 	return 0;
 }
 
-void vud_mark_dead(struct vfio_user_dev *dev, const char *reason)
-{
-	if (atomic_exchange(&dev->dead, true))
-		return;
-	vud_log(dev, "%s; the device is gone: its registers read as all-ones from now on",
-		reason);
-}
-
 /* Called once by the client, from whichever thread saw it die. */
 static void vud_on_dead(void *opaque, const char *reason)
 {
-	vud_mark_dead(opaque, reason);
-}
+	struct vfio_user_dev *dev = opaque;
 
-bool vfio_user_dev_recover_fault(struct vfio_user_dev *dev)
-{
-	char reason[200];
-
-	if (!vud_bars_drop_shrunk(dev, reason, sizeof(reason)))
-		return false;
-	vud_mark_dead(dev, reason);
-	/* Whatever else it would answer cannot be trusted either. */
-	vu_client_shutdown(dev->client);
-	return true;
+	atomic_store(&dev->dead, true);
+	vud_log(dev, "%s; the device is gone: its registers read as all-ones from now on",
+		reason);
 }
 
 static int vud_map_ram(struct vfio_user_dev *dev)

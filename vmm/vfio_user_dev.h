@@ -58,15 +58,6 @@ bool vfio_user_dev_intx(const struct vfio_user_dev *dev,
 			struct mptable_pci_irq *irq);
 
 /*
- * vfio_user_dev_recover_fault - after KVM could not reach guest memory
- * (KVM_RUN failed with EFAULT): whether one of @dev's BAR files shrank
- * under minivmm's mapping (the server truncated it). Then the device is
- * declared dead, its BARs' memory slots are removed (their accesses now
- * exit and read as all-ones) and true is returned. Thread-safe.
- */
-bool vfio_user_dev_recover_fault(struct vfio_user_dev *dev);
-
-/*
  * vfio_user_dev_detach - reset the device, unmap guest RAM from it and
  * disconnect; free everything. NULL is allowed. Call after the vCPUs
  * have stopped.

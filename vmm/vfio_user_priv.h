@@ -127,13 +127,6 @@ int vud_bars_init(struct vfio_user_dev *dev);
 void vud_bars_apply(struct vfio_user_dev *dev,
 		    const struct pci_bar_changes *changes);
 void vud_bars_release(struct vfio_user_dev *dev);
-/*
- * A BAR whose file shrank under our mapping (the server truncated it):
- * remove its memory slots, say which in @reason and return true. Takes
- * dev->lock.
- */
-bool vud_bars_drop_shrunk(struct vfio_user_dev *dev, char *reason,
-			  size_t reason_len);
 
 /* vfio_user_irq.c */
 int vud_irqs_init(struct vfio_user_dev *dev);
@@ -151,7 +144,5 @@ void vud_irqs_release(struct vfio_user_dev *dev);
 /* vfio_user_dev.c: log one line about @dev to stderr. */
 void vud_log(struct vfio_user_dev *dev, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-/* Declare @dev dead for @reason: logged once, however often called. */
-void vud_mark_dead(struct vfio_user_dev *dev, const char *reason);
 
 #endif

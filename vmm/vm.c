@@ -118,16 +118,6 @@ static int vm_map_ram(struct vm *vm)
  */
 #define VM_PHYS_LIMIT	(1ull << 39)
 
-unsigned int vm_recover_fault(struct vm *vm)
-{
-	unsigned int i;
-
-	for (i = 0; i < vm->nr_devs; i++)
-		if (vfio_user_dev_recover_fault(vm->devs[i]))
-			atomic_fetch_add(&vm->fault_recoveries, 1);
-	return atomic_load(&vm->fault_recoveries);
-}
-
 void vm_pci_windows(const struct vm *vm, struct pci_alloc_windows *w)
 {
 	const struct guest_ram_region *last =

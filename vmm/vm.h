@@ -48,7 +48,6 @@ struct vm {
 	bool pci_space_ready;
 	struct vfio_user_dev *devs[CLI_MAX_VFIO_USER];
 	unsigned int nr_devs;
-	atomic_uint fault_recoveries;	/* vm_recover_fault() successes */
 	struct platform platform;
 
 	/* Stopping: the first vm_request_stop() decides the exit status. */
@@ -88,16 +87,6 @@ static inline bool vm_stopping(struct vm *vm)
 {
 	return atomic_load(&vm->stopping);
 }
-
-/*
- * vm_recover_fault - KVM_RUN failed with EFAULT: KVM could not reach the
- * memory behind a guest address. When a device's memory went away under
- * its slot (a server truncated a BAR's file), that device is declared
- * dead and its slots removed, and the vCPU may run again. Returns how
- * many such recoveries the VM has had: a vCPU whose fault comes with no
- * new one has a fault that is not a device's, and stops the VM.
- */
-unsigned int vm_recover_fault(struct vm *vm);
 
 struct pci_alloc_windows;
 

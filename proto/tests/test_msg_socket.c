@@ -332,7 +332,7 @@ START_TEST(test_fds_passed_and_received_intact)
 	for (i = 0; i < 3; i++) {
 		fds[i] = memfd_create("ram", MFD_CLOEXEC);
 		ck_assert_int_ge(fds[i], 0);
-		ck_assert_int_eq(pwrite(fds[i], "abc" + i, 1, 0), 1);
+		ck_assert_int_eq(pwrite(fds[i], &"abc"[i], 1, 0), 1);
 	}
 	vu_hdr_command(&h, 2, VFIO_USER_DEVICE_SET_IRQS, 0);
 	ck_assert_int_eq(vu_msg_send(sv[0], &h, "x", 1, fds, 3), 0);
