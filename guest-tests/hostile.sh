@@ -63,6 +63,9 @@ run_case() {
 		fi
 	fi
 	no_crash "$name" "$out" "$rc"
+	dup=$(grep "^minivmm: " "$out" | sort | uniq -d | head -1)
+	[ -z "$dup" ] && ok "$name: every line of minivmm's said once" ||
+		not_ok "$name: said more than once: $dup"
 	echo "    ($((SECONDS - start)) s; the server said: $(grep '^hostile-server' "$GT_TMP/$name.server" | tail -n +2 | tr '\n' ' '))"
 	gt_stop_devices
 }

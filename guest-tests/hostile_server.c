@@ -51,6 +51,7 @@ static const struct behaviour behaviours[] = {
 	{ "not-pci", "refuse", "says it is not a PCI device" },
 	{ "region-huge", "refuse", "BAR0's region is 2^63 + 1 bytes" },
 	{ "config-small", "refuse", "the config region is 64 bytes" },
+	{ "config-zero", "refuse", "the config region is 0 bytes" },
 	{ "die-at-region-info", "refuse", "closes the connection at REGION_INFO" },
 	{ "die-after-dma-map", "refuse", "closes the connection after DMA_MAP" },
 	{ "reply-wrong-id", "refuse", "answers DEVICE_GET_INFO with another message id" },
@@ -59,11 +60,13 @@ static const struct behaviour behaviours[] = {
 	{ "bar-fd-small", "live", "BAR2's fd is 4 KiB for a 64 KiB area" },
 	{ "bar-fd-pipe", "live", "BAR2's fd is a pipe" },
 	{ "irq-count-huge", "live", "IRQ_INFO says 2^32 - 1 MSI and MSI-X vectors" },
+	{ "io-fd-not-eventfd", "live", "BAR0's doorbell \"ioeventfd\" is a memfd" },
 	{ "msi-mmc-lie", "live", "MSI says 32 vectors, IRQ_INFO says 1 (the guest enables 32)" },
 	{ "shrink-ram", "live", "truncates guest RAM, then reads its last page" },
 	{ "dma-outside", "live", "DMA_READ and DMA_WRITE outside guest RAM and across its end" },
 	{ "dma-flood", "live", "sends 20000 DMA_READs as fast as minivmm takes them" },
 	{ "dma-unread", "refuse", "sends DMA_READs at attach and never reads a reply, nor anything else" },
+	{ "die-during-boot", "dead", "exits at the guest kernel's first BAR sizing (command write with decode off)" },
 	{ "reply-late", "dead", "answers the guest's BAR0 read 8 s late" },
 	{ "stop-replying", "dead", "stops answering at the guest's go" },
 	{ "die-on-guest-access", "dead", "exits at the guest's go" },
@@ -324,7 +327,8 @@ static void on_region_info(struct srv *s, const struct vu_msg *m)
 		break;
 	case VFIO_PCI_CONFIG_REGION_INDEX:
 		r.info.flags = VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE;
-		r.info.size = is(s, "config-small") ? 64 : CFG_SIZE;
+		r.info.size = is(s, "config-small") ? 64 :
+			      is(s, "config-zero") ? 0 : CFG_SIZE;
 		break;
 	default:
 		break;		/* size 0: not implemented */
@@ -334,6 +338,41 @@ static void on_region_info(struct srv *s, const struct vu_msg *m)
 		close(fd);
 	if (p[1] >= 0)
 		close(p[1]);
+}
+
+/* BAR0's doorbell at 0x10, for io-fd-not-eventfd only: a memfd. */
+static void on_io_fds(struct srv *s, const struct vu_msg *m)
+{
+	struct {
+		struct vfio_user_region_io_fds head;
+		struct vfio_user_sub_region_io_fd e;
+	} __attribute__((packed)) r;
+	struct vfio_user_region_io_fds q;
+	size_t len = sizeof(r.head);
+	int fd = -1;
+
+	if (!is(s, "io-fd-not-eventfd")) {
+		error(s, m, EOPNOTSUPP);
+		return;
+	}
+	memcpy(&q, m->body, sizeof(q));
+	memset(&r, 0, sizeof(r));
+	r.head.argsz = sizeof(r.head);
+	r.head.index = q.index;
+	if (q.index == VFIO_PCI_BAR0_REGION_INDEX) {
+		r.head.argsz = sizeof(r);
+		r.head.count = 1;
+		if (q.argsz >= sizeof(r)) {
+			r.e.offset = 0x10;
+			r.e.size = 4;
+			r.e.type = VFIO_USER_IO_FD_TYPE_IOEVENTFD;
+			len = sizeof(r);
+			fd = vu_memfd_create_sealed("hostile-not-eventfd", 4096);
+		}
+	}
+	reply(s, m, &r, len, fd >= 0 ? &fd : NULL, fd >= 0 ? 1 : 0);
+	if (fd >= 0)
+		close(fd);
 }
 
 static void on_irq_info(struct srv *s, const struct vu_msg *m)
@@ -392,6 +431,10 @@ static void on_region_access(struct srv *s, const struct vu_msg *m, bool write)
 	memcpy(r, &q, sizeof(q));
 	if (q.region == VFIO_PCI_CONFIG_REGION_INDEX &&
 	    q.offset + q.count <= CFG_SIZE) {
+		/* Linux turns decode off to size BARs, as it enumerates. */
+		if (write && is(s, "die-during-boot") && q.offset == PCI_COMMAND &&
+		    !(((uint8_t *)m->body)[sizeof(q)] & PCI_COMMAND_MEMORY))
+			exit(0);
 		if (write)
 			memcpy(s->cfg + q.offset, (uint8_t *)m->body + sizeof(q), q.count);
 		else
@@ -446,6 +489,9 @@ static void handle_command(struct srv *s, struct vu_msg *m)
 		break;
 	case VFIO_USER_DEVICE_GET_IRQ_INFO:
 		on_irq_info(s, m);
+		break;
+	case VFIO_USER_DEVICE_GET_REGION_IO_FDS:
+		on_io_fds(s, m);
 		break;
 	case VFIO_USER_REGION_READ:
 	case VFIO_USER_REGION_WRITE:

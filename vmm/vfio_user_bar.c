@@ -387,15 +387,22 @@ static void vud_bar_map(struct vfio_user_dev *dev, struct vud_bar *bar,
 		p->mapped = true;
 	}
 ioeventfds:
-	for (i = 0; i < bar->nr_ioeventfds; i++) {
+	for (i = 0; i < bar->nr_ioeventfds;) {
 		struct kvm_ioeventfd_desc d = bar->ioeventfds[i];
 
 		d.addr += map->addr;
 		ret = kvm_ioeventfd_assign(vm->kvm.vm_fd, &d, &why);
-		if (ret)
-			vud_log(dev, "BAR %u: ioeventfd at 0x%llx: %s: %s; writes there are trapped",
-				bar->slot, (unsigned long long)d.addr, why,
-				strerror(-ret));
+		if (!ret) {
+			i++;
+			continue;
+		}
+		/* Said once: the guest moves BARs (and sizes them) often. */
+		vud_log(dev, "BAR %u: ioeventfd at 0x%llx: %s: %s; writes there are trapped",
+			bar->slot, (unsigned long long)d.addr, why,
+			strerror(-ret));
+		bar->nr_ioeventfds--;
+		memmove(&bar->ioeventfds[i], &bar->ioeventfds[i + 1],
+			(bar->nr_ioeventfds - i) * sizeof(bar->ioeventfds[0]));
 	}
 }
 

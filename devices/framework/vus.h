@@ -58,6 +58,15 @@
  * max_msg_fds, a message not complete 5 s after its first bytes) the
  * framework answers if it can and closes the connection; it then waits
  * for the next client.
+ *
+ * What a hostile client gets: nothing it does can block the server for
+ * good or kill it. A message of ours it leaves unread for 10 s (its
+ * socket full) closes the connection, and vus_dev_stop() (SIGTERM)
+ * interrupts that wait at once; commands it sends faster than they are
+ * answered stop being read once they hold 16 MiB; an IRQ eventfd it made
+ * blocking and let fill is skipped (vus_irq_trigger()); client memory
+ * that it could shrink is never mapped (DMA maps, vus_dma_get()), and BAR
+ * files are sealed before it gets them (vus_dev_bar_fd()).
  */
 
 struct vus_dev;

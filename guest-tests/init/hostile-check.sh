@@ -26,6 +26,8 @@ if [ -n "$dev" ]; then
 	# Message Enable 5: 32 vectors), as a driver asking for all would.
 	printf '\000\000\340\376' | dd of="$dev/config" bs=1 seek=$((0x44)) conv=notrunc 2>/dev/null
 	printf '\121\000' | dd of="$dev/config" bs=1 seek=$((0x42)) conv=notrunc 2>/dev/null
+	# BAR0 + 0x10 is a doorbell where the device offers one.
+	devmem "$(hex $((bar0 + 0x10)))" 32 7
 	echo "guest: go"
 	devmem "$(hex "$bar0")" 32 1
 	v=$(devmem "$(hex "$bar0")" 32)

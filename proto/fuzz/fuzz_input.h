@@ -10,7 +10,7 @@
 #include "proto/vu_msg.h"
 
 /*
- * What the fuzz targets share: reading a fuzzer's input as fields, and a
+ * What the fuzz targets of the tree share: reading a fuzzer's input as fields, and a
  * received message made of its bytes (a header, then the body, both as
  * vu_msg_recv() would hand them over: the body malloc'd, so that a read
  * past it is an ASan report).

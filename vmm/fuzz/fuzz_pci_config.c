@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "proto/fuzz/fuzz_input.h"
 #include "vmm/msi.h"
 #include "vmm/msix.h"
 #include "vmm/pci_bar.h"
@@ -29,62 +30,30 @@ struct fuzz_dev {
 	unsigned int nr_msi, nr_msix;
 };
 
-static void msi_update(void *opaque, unsigned int vec, bool on,
+/* Both emulations notify with @opaque pointing at their vector count. */
+static void vec_update(void *opaque, unsigned int vec, bool on,
 		       const struct msi_msg *msg)
 {
-	struct fuzz_dev *d = opaque;
-
 	(void)on;
 	(void)msg;
-	if (vec >= d->nr_msi)
+	if (vec >= *(unsigned int *)opaque)
 		abort();
 }
 
-static void msi_deliver(void *opaque, unsigned int vec,
+static void vec_deliver(void *opaque, unsigned int vec,
 			const struct msi_msg *msg)
 {
-	msi_update(opaque, vec, true, msg);
+	vec_update(opaque, vec, true, msg);
 }
 
-static void msix_update(void *opaque, unsigned int vec, bool on,
-			const struct msi_msg *msg)
-{
-	struct fuzz_dev *d = opaque;
-
-	(void)on;
-	(void)msg;
-	if (vec >= d->nr_msix)
-		abort();
-}
-
-static void msix_deliver(void *opaque, unsigned int vec,
-			 const struct msi_msg *msg)
-{
-	msix_update(opaque, vec, true, msg);
-}
-
-static const struct msi_notify_ops msi_ops = { msi_update, msi_deliver };
-static const struct msi_notify_ops msix_ops = { msix_update, msix_deliver };
-
-static uint64_t take(const uint8_t **p, size_t *left, size_t n)
-{
-	uint64_t v = 0;
-
-	if (n > *left)
-		n = *left;
-	memcpy(&v, *p, n);
-	*p += n;
-	*left -= n;
-	return v;
-}
+static const struct msi_notify_ops ops = { vec_update, vec_deliver };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct pci_bar_desc desc[PCI_BAR_SLOTS];
 	struct pci_bar_changes changes;
 	struct fuzz_dev d = { 0 };
-	const uint8_t *p = data;
-	size_t left = size;
+	struct fuzz_in in = { data, size };
 	struct pci_bars bars;
 	struct msix msix;
 	struct msi msi;
@@ -94,35 +63,35 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	memset(desc, 0, sizeof(desc));
 	for (i = 0; i < PCI_BAR_SLOTS; i++) {
-		uint8_t kind = (uint8_t)take(&p, &left, 1);
+		uint8_t kind = (uint8_t)fuzz_take(&in, 1);
 
-		desc[i].size = kind & 0x80 ? 1ull << (take(&p, &left, 1) % 64) : 0;
+		desc[i].size = kind & 0x80 ? 1ull << (fuzz_take(&in, 1) % 64) : 0;
 		desc[i].is_io = kind & 1;
 		desc[i].is_64 = kind & 2;
 		desc[i].prefetch = kind & 4;
 	}
 	if (pci_bars_init(&bars, desc, NULL, 0))
 		memset(&bars, 0, sizeof(bars));
-	ctrl = (uint16_t)take(&p, &left, 2);
+	ctrl = (uint16_t)fuzz_take(&in, 2);
 	/* As vfio_user_irq.c: MSI only with at least one vector. */
-	ctrl = msi_ctrl_for_vectors(ctrl, 1 + (unsigned int)take(&p, &left, 1),
+	ctrl = msi_ctrl_for_vectors(ctrl, 1 + (unsigned int)fuzz_take(&in, 1),
 				    &d.nr_msi);
-	if (msi_init(&msi, ctrl, &msi_ops, &d))
+	if (msi_init(&msi, ctrl, &ops, &d.nr_msi))
 		return 0;
-	d.nr_msix = 1 + (unsigned int)take(&p, &left, 2) % 2048;
-	if (msix_init(&msix, d.nr_msix, &msix_ops, &d)) {
+	d.nr_msix = 1 + (unsigned int)fuzz_take(&in, 2) % 2048;
+	if (msix_init(&msix, d.nr_msix, &ops, &d.nr_msix)) {
 		msi_destroy(&msi);
 		return 0;
 	}
-	while (left) {
-		uint8_t op = (uint8_t)take(&p, &left, 1);
+	while (in.left) {
+		uint8_t op = (uint8_t)fuzz_take(&in, 1);
 		unsigned int sz = 1u << (op >> 6 & 3);	/* 1, 2, 4, 8 */
-		unsigned int off = (unsigned int)take(&p, &left, 2);
+		unsigned int off = (unsigned int)fuzz_take(&in, 2);
 		bool write = op & 1;
 
 		memset(buf, 0, sizeof(buf));
-		memcpy(buf, p, left < sz ? left : sz);
-		take(&p, &left, write ? sz : 0);
+		memcpy(buf, in.p, in.left < sz ? in.left : sz);
+		fuzz_take(&in, write ? sz : 0);
 		switch (op >> 1 & 7) {
 		case 0:	/* config space, routed as vfio_user_config.c does */
 			if (sz == 8)
@@ -173,7 +142,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		case 5:
 			pci_bars_set_addr(&bars, off % PCI_BAR_SLOTS,
-					  take(&p, &left, 8), &changes);
+					  fuzz_take(&in, 8), &changes);
 			break;
 		case 6:
 			msi_reset(&msi);

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "devices/virtio/virtqueue.h"
+#include "proto/fuzz/fuzz_input.h"
 
 #define MEM_SIZE	0x10000u
 #define MEM_RO		0xf000u		/* from here on: device reads only */
@@ -59,23 +60,10 @@ static const struct virtq_mem_ops ops = {
 	.write = mem_write,
 };
 
-static uint64_t take(const uint8_t **p, size_t *left, size_t n)
-{
-	uint64_t v = 0;
-
-	if (n > *left)
-		n = *left;
-	memcpy(&v, *p, n);
-	*p += n;
-	*left -= n;
-	return v;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	uint8_t *mem = calloc(1, MEM_SIZE), *buf;
-	const uint8_t *p = data;
-	size_t left = size;
+	struct fuzz_in in = { data, size };
 	struct virtq_elem e;
 	struct vu_why why;
 	struct virtq vq;
@@ -87,15 +75,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!mem)
 		return 0;
-	qsize = (uint16_t)(1u << (take(&p, &left, 1) % 9));	/* 1..256 */
-	features = take(&p, &left, 1);
+	qsize = (uint16_t)(1u << (fuzz_take(&in, 1) % 9));	/* 1..256 */
+	features = fuzz_take(&in, 1);
 	features = ((features & 1) ? 1ull << 28 : 0) |	/* INDIRECT_DESC */
 		   ((features & 2) ? 1ull << 29 : 0);	/* EVENT_IDX */
-	max_segs = (uint32_t)take(&p, &left, 1) % 64;
-	desc = MEM_IOVA + (take(&p, &left, 2) % MEM_SIZE);
-	avail = MEM_IOVA + (take(&p, &left, 2) % MEM_SIZE);
-	used = MEM_IOVA + (take(&p, &left, 2) % MEM_SIZE);
-	memcpy(mem, p, left < MEM_SIZE ? left : MEM_SIZE);
+	max_segs = (uint32_t)fuzz_take(&in, 1) % 64;
+	desc = MEM_IOVA + (fuzz_take(&in, 2) % MEM_SIZE);
+	avail = MEM_IOVA + (fuzz_take(&in, 2) % MEM_SIZE);
+	used = MEM_IOVA + (fuzz_take(&in, 2) % MEM_SIZE);
+	memcpy(mem, in.p, in.left < MEM_SIZE ? in.left : MEM_SIZE);
 	buf = malloc(MEM_SIZE);
 	if (!buf || virtq_setup(&vq, &ops, mem, qsize, desc, avail, used,
 				features, max_segs, MEM_SIZE, &why) ||
