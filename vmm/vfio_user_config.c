@@ -10,10 +10,9 @@
 #include <linux/pci_regs.h>
 #include <string.h>
 
+#include "pci_caps.h"
 #include "vfio_user_priv.h"
 #include "vm.h"
-
-#define VUD_CAP_MAX	48	/* a 256-byte space has room for 48 */
 
 int vud_config_read_dev(struct vfio_user_dev *dev, unsigned int offset,
 			void *buf, unsigned int size)
@@ -25,14 +24,15 @@ int vud_config_read_dev(struct vfio_user_dev *dev, unsigned int offset,
 }
 
 /*
- * Walk the capability list (PCI 3.0 §6.7) once at attach to find what we
- * emulate. A list that loops or points outside the header is cut where
- * it goes wrong, with a warning: the guest walks the same list.
+ * Read the header once at attach to find what we emulate. A capability
+ * list that loops or points outside the header is cut where it goes
+ * wrong, with a warning: the guest walks the same list.
  */
 int vud_config_probe(struct vfio_user_dev *dev)
 {
 	uint8_t hdr[PCI_CONFIG_SIZE];
-	unsigned int pos, n;
+	struct pci_caps caps;
+	char why[120];
 	int ret;
 
 	ret = vud_config_read_dev(dev, 0, hdr, sizeof(hdr));
@@ -46,30 +46,12 @@ int vud_config_probe(struct vfio_user_dev *dev)
 		return -ENOTSUP;
 	}
 	dev->intx_pin = hdr[PCI_INTERRUPT_PIN] <= 4 ? hdr[PCI_INTERRUPT_PIN] : 0;
-	if (!(hdr[PCI_STATUS] & PCI_STATUS_CAP_LIST))
-		return 0;
-	pos = hdr[PCI_CAPABILITY_LIST] & ~3u;
-	for (n = 0; pos && n < VUD_CAP_MAX; n++) {
-		if (pos < PCI_STD_HEADER_SIZEOF || pos > PCI_CONFIG_SIZE - 4) {
-			vud_log(dev, "capability pointer 0x%02x is outside the capability area; list cut there",
-				pos);
-			break;
-		}
-		switch (hdr[pos]) {
-		case PCI_CAP_ID_MSIX:
-			dev->msix_cap = pos;
-			break;
-		case PCI_CAP_ID_MSI:
-			dev->msi_cap = pos;
-			break;
-		case PCI_CAP_ID_EXP:
-			dev->pcie_cap = pos;
-			break;
-		}
-		pos = hdr[pos + 1] & ~3u;
-	}
-	if (pos && n == VUD_CAP_MAX)
-		vud_log(dev, "capability list loops; cut after %u entries", n);
+	pci_caps_find(hdr, &caps, why, sizeof(why));
+	if (why[0])
+		vud_log(dev, "%s", why);
+	dev->msi_cap = caps.msi;
+	dev->msix_cap = caps.msix;
+	dev->pcie_cap = caps.pcie;
 	if (dev->msix_cap) {
 		uint32_t table, pba;
 		uint16_t ctrl;
