@@ -63,6 +63,12 @@ run_case() {
 		fi
 	fi
 	no_crash "$name" "$out" "$rc"
+	# What the server saw minivmm answer (its DMA requests).
+	while IFS= read -r line; do
+		grep -qF "hostile-server: $line" "$GT_TMP/$name.server" &&
+			ok "$name: the server says: $line" ||
+			not_ok "$name: the server did not say: $line"
+	done < <("$HOSTILE_SERVER" --says "$name")
 	dup=$(grep "^minivmm: " "$out" | sort | uniq -d | head -1)
 	[ -z "$dup" ] && ok "$name: every line of minivmm's said once" ||
 		not_ok "$name: said more than once: $dup"

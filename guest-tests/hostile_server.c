@@ -44,6 +44,16 @@ struct behaviour {
 	const char *what;
 };
 
+/* Lines this server must print when minivmm answered it right (--says). */
+static const struct {
+	const char *name, *line;
+} says[] = {
+	{ "shrink-ram", "ftruncate of guest RAM to 4 KiB: Operation not permitted" },
+	{ "shrink-ram", "1 DMA requests answered, 0 with an error" },
+	{ "dma-outside", "5 DMA requests answered, 5 with an error" },
+	{ "dma-flood", "20000 DMA requests answered, 0 with an error" },
+};
+
 static const struct behaviour behaviours[] = {
 	{ "version-garbage", "refuse", "answers VERSION with text that is not vfio-user" },
 	{ "version-silent", "refuse", "never answers VERSION" },
@@ -209,6 +219,9 @@ static void after_dma_map(struct srv *s)
 		dma_send(s, false, 1ull << 52, 4096);
 	} else if (is(s, "dma-flood")) {
 		dma_flood(s, 20000);
+		if (!s->dma_pending)
+			fprintf(stderr, "hostile-server: %u DMA requests answered, %u with an error\n",
+				s->dma_sent, s->dma_errors);
 	} else if (is(s, "dma-unread")) {
 		/* Never read a reply: only sends, until the socket is full. */
 		for (;;) {
@@ -533,7 +546,7 @@ static void usage(FILE *f)
 	size_t i;
 
 	fprintf(f, "usage: hostile-server --socket-path PATH --case NAME\n"
-		   "       hostile-server --list\n\n"
+		   "       hostile-server --list | --says NAME\n\n"
 		   "Serves one vfio-user client at PATH, misbehaving as NAME says,\n"
 		   "and exits 0 when the client leaves. Cases (expected outcome):\n");
 	for (i = 0; i < sizeof(behaviours) / sizeof(behaviours[0]); i++)
@@ -547,6 +560,7 @@ int main(int argc, char **argv)
 		{ "socket-path", required_argument, NULL, 's' },
 		{ "case", required_argument, NULL, 'c' },
 		{ "list", no_argument, NULL, 'l' },
+		{ "says", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -563,6 +577,11 @@ int main(int argc, char **argv)
 		case 'l':
 			for (i = 0; i < sizeof(behaviours) / sizeof(behaviours[0]); i++)
 				printf("%s %s\n", behaviours[i].name, behaviours[i].expect);
+			return 0;
+		case 'S':
+			for (i = 0; i < sizeof(says) / sizeof(says[0]); i++)
+				if (!strcmp(says[i].name, optarg))
+					printf("%s\n", says[i].line);
 			return 0;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;

@@ -22,7 +22,7 @@ int vu_memfd_create_sealed(const char *name, uint64_t size)
 	if (fd < 0)
 		return -errno;
 	if (ftruncate(fd, (off_t)size) < 0 ||
-	    fcntl(fd, F_ADD_SEALS, VU_MEMFD_SIZE_SEALS | F_SEAL_SEAL) < 0) {
+	    fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) < 0) {
 		ret = -errno;
 		close(fd);
 		return ret;
@@ -56,19 +56,27 @@ int vu_fd_check_mappable(int fd, uint64_t offset, uint64_t len,
 	}
 	if (!S_ISREG(st.st_mode))
 		return 0;
-	if (offset + len < offset || offset + len > (uint64_t)st.st_size) {
-		vu_why_set(why, "the fd's file is %lld bytes; offset %#llx + "
-			   "size %#llx reaches past its end",
-			   (long long)st.st_size, (unsigned long long)offset,
-			   (unsigned long long)len);
-		return -EINVAL;
-	}
+	/* The seal first, the size after: a size read before the seal could
+	 * be shrunk away before the peer sealed the file. */
 	seals = fcntl(fd, F_GET_SEALS);
 	if (seals < 0 || !(seals & F_SEAL_SHRINK)) {
 		vu_why_set(why, "the fd's file is not sealed against shrinking "
 			   "(F_SEAL_SHRINK): its owner could truncate it under "
 			   "the mapping");
 		return -EPERM;
+	}
+	if (fstat(fd, &st) < 0) {
+		int err = errno;
+
+		vu_why_set(why, "fstat of the fd failed: %s", strerror(err));
+		return -err;
+	}
+	if (offset + len < offset || offset + len > (uint64_t)st.st_size) {
+		vu_why_set(why, "the fd's file is %lld bytes; offset %#llx + "
+			   "size %#llx reaches past its end",
+			   (long long)st.st_size, (unsigned long long)offset,
+			   (unsigned long long)len);
+		return -EINVAL;
 	}
 	return 0;
 }

@@ -20,21 +20,23 @@
  * (vu_fd_check_mappable()).
  */
 
-/* The seals shared memory carries: its size is fixed. */
-#define VU_MEMFD_SIZE_SEALS	(F_SEAL_SHRINK | F_SEAL_GROW)
+/* What a peer needs before it maps a file: it cannot shrink. */
+#define VU_MEMFD_SIZE_SEALS	F_SEAL_SHRINK
 
 /*
  * vu_memfd_create_sealed - a close-on-exec memfd named @name of @size
- * bytes, sealed with VU_MEMFD_SIZE_SEALS and F_SEAL_SEAL (nobody can take
- * the seals off). Writes stay allowed. Returns the fd or -errno.
+ * bytes whose size is fixed for good: sealed against shrinking and
+ * growing, and against new seals (F_SEAL_SEAL). Writes stay allowed.
+ * Returns the fd or -errno.
  */
 int vu_memfd_create_sealed(const char *name, uint64_t size);
 
 /*
- * vu_fd_seal_size - seal the file behind @fd with VU_MEMFD_SIZE_SEALS.
- * Returns 0 (also when the file already carries them), or -errno: -EINVAL
- * when the file cannot be sealed (not a memfd), -EPERM when it is sealed
- * against new seals (as a memfd made without MFD_ALLOW_SEALING is).
+ * vu_fd_seal_size - seal the file behind @fd against shrinking (growing
+ * stays allowed). Returns 0 (also when the file already carries the
+ * seal), or -errno: -EINVAL when the file cannot be sealed (not a memfd),
+ * -EPERM when it is sealed against new seals (as a memfd made without
+ * MFD_ALLOW_SEALING is) or @fd is not open for writing.
  */
 int vu_fd_seal_size(int fd);
 
@@ -45,10 +47,11 @@ int vu_fd_seal_size(int fd);
  * Returns 0 for a regular file (a memfd is one) sealed with F_SEAL_SHRINK
  * whose size covers the range, and for any other kind of file (a pipe or
  * a socket then fails at mmap(); a device file has no size to shrink).
- * Otherwise, with @why set: -EINVAL when the range wraps or the file is
- * smaller than the range (mapping it is wrong whatever happens next),
- * -EPERM when the file is large enough but not sealed against shrinking,
- * or -errno of fstat().
+ * Otherwise, with @why set: -EPERM when the file is not sealed against
+ * shrinking (whatever its size now), -EINVAL when it is sealed but the
+ * range wraps or reaches past its end (mapping it is wrong for good), or
+ * -errno of fstat(). The seal is read before the size, so the size
+ * cannot change after it was checked.
  */
 int vu_fd_check_mappable(int fd, uint64_t offset, uint64_t len,
 			 struct vu_why *why);

@@ -343,9 +343,12 @@ static void vud_bar_unmap(struct vfio_user_dev *dev, struct vud_bar *bar)
 		for (i = 0; i < bar->nr_ioeventfds; i++) {
 			struct kvm_ioeventfd_desc d = bar->ioeventfds[i];
 
+			if (!(bar->ioeventfds_on & (1u << i)))
+				continue;
 			d.addr += bar->map.addr;
 			kvm_ioeventfd_deassign(vm->kvm.vm_fd, &d, &why);
 		}
+		bar->ioeventfds_on = 0;
 	}
 	if (bar->space_handle >= 0)
 		pci_space_unmap(&vm->pci_space, bar->space_handle);
@@ -387,22 +390,23 @@ static void vud_bar_map(struct vfio_user_dev *dev, struct vud_bar *bar,
 		p->mapped = true;
 	}
 ioeventfds:
-	for (i = 0; i < bar->nr_ioeventfds;) {
+	for (i = 0; i < bar->nr_ioeventfds; i++) {
 		struct kvm_ioeventfd_desc d = bar->ioeventfds[i];
 
 		d.addr += map->addr;
 		ret = kvm_ioeventfd_assign(vm->kvm.vm_fd, &d, &why);
 		if (!ret) {
-			i++;
+			bar->ioeventfds_on |= 1u << i;
 			continue;
 		}
-		/* Said once: the guest moves BARs (and sizes them) often. */
+		/* Said once: the guest moves BARs (and sizes them) often,
+		 * and the next place may work. */
+		if (bar->ioeventfds_warned & (1u << i))
+			continue;
+		bar->ioeventfds_warned |= 1u << i;
 		vud_log(dev, "BAR %u: ioeventfd at 0x%llx: %s: %s; writes there are trapped",
 			bar->slot, (unsigned long long)d.addr, why,
 			strerror(-ret));
-		bar->nr_ioeventfds--;
-		memmove(&bar->ioeventfds[i], &bar->ioeventfds[i + 1],
-			(bar->nr_ioeventfds - i) * sizeof(bar->ioeventfds[0]));
 	}
 }
 

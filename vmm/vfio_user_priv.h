@@ -26,7 +26,7 @@
 struct vm;
 
 #define VUD_MAX_PIECES	8	/* KVM slots of one BAR (areas split by MSI-X) */
-#define VUD_MAX_IOEVENTFDS 32	/* ioeventfds of one BAR */
+#define VUD_MAX_IOEVENTFDS 32	/* ioeventfds of one BAR (a bit each) */
 
 /* An mmappable area of a BAR, mapped into minivmm once at attach. */
 struct vud_piece {
@@ -54,6 +54,8 @@ struct vud_bar {
 	struct vu_client_io_fds io;	/* ioeventfds offered, if any */
 	struct kvm_ioeventfd_desc ioeventfds[VUD_MAX_IOEVENTFDS];
 	unsigned int nr_ioeventfds;	/* valid entries of ioeventfds */
+	uint32_t ioeventfds_on;		/* bit i: entry i is assigned in KVM */
+	uint32_t ioeventfds_warned;	/* bit i: its failure was said */
 	int space_handle;		/* pci_space range, -1 when unmapped */
 	struct pci_bar_map map;		/* where it is decoded now */
 };

@@ -260,9 +260,9 @@ int vus_dev_bar_fd(struct vus_dev *dev, unsigned int bar, int fd,
 	ret = vu_fd_seal_size(fd);
 	if (ret) {
 		vus_log(dev, VUS_LOG_ERR, "BAR%u: its fd cannot be sealed "
-			"against shrinking and growing (%s): create it with "
-			"memfd_create(MFD_ALLOW_SEALING), or seal it with "
-			"F_SEAL_SHRINK | F_SEAL_GROW", bar, strerror(-ret));
+			"against shrinking (%s): pass a writable memfd made "
+			"with memfd_create(MFD_ALLOW_SEALING), or one already "
+			"sealed with F_SEAL_SHRINK", bar, strerror(-ret));
 		return ret;
 	}
 	b->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);

@@ -38,7 +38,7 @@ static int h_dma_map(struct vus_conn *conn, struct vu_msg *m,
 		 * messages instead, like a map without fd. */
 		ret = vu_fd_check_mappable(fd, d.offset, d.size, &unsafe);
 		if (ret == -EPERM) {
-			vus_log(conn->dev, VUS_LOG_INFO, "DMA_MAP [%#llx, "
+			vus_log(conn->dev, VUS_LOG_WARN, "DMA_MAP [%#llx, "
 				"+%#llx): %s; reached by DMA_READ/DMA_WRITE "
 				"messages instead", (unsigned long long)d.address,
 				(unsigned long long)d.size, unsafe.msg);

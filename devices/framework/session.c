@@ -440,8 +440,8 @@ static int exchange_twin(struct vus_conn *conn, struct vfio_user_header *hdr,
 
 	/* A client that does not read cannot hold the sender (maybe the
 	 * reader) for good either. */
-	ret = vu_msg_send_timeout(conn->twin, hdr, body, len, NULL, 0,
-				  DMA_TIMEOUT_MS);
+	ret = vu_msg_send_until(conn->twin, hdr, body, len, NULL, 0,
+				DMA_TIMEOUT_MS, conn->dev->stop_fd);
 	if (!ret)
 		ret = wait_twin(conn);
 	if (!ret)

@@ -63,8 +63,10 @@
  * good or kill it. A message of ours it leaves unread for 10 s (its
  * socket full) closes the connection, and vus_dev_stop() (SIGTERM)
  * interrupts that wait at once; commands it sends faster than they are
- * answered stop being read once they hold 16 MiB; an IRQ eventfd it made
- * blocking and let fill is skipped (vus_irq_trigger()); client memory
+ * answered stop being read once they hold 16 MiB; an IRQ eventfd it let
+ * fill is skipped (vus_irq_trigger(); a client that fills a blocking one
+ * in the instant between our check and our write can still hold that
+ * write: the fd's flags are the client's to set); client memory
  * that it could shrink is never mapped (DMA maps, vus_dma_get()), and BAR
  * files are sealed before it gets them (vus_dev_bar_fd()).
  */
@@ -207,12 +209,13 @@ int vus_dev_setup_bar(struct vus_dev *dev, unsigned int bar, uint64_t size,
  * vus_dev_bar_fd - back BAR @bar (memory) with @fd (dup'ed: the caller
  * keeps its own): BAR offset 0 is @fd_offset in the file, which must
  * hold the whole BAR. Needed for mmappable areas. The file is sealed
- * against shrinking and growing (F_SEAL_SHRINK | F_SEAL_GROW), since the
- * client gets it: make it with memfd_create(MFD_ALLOW_SEALING) (or
- * vu_memfd_create_sealed()) at its final size. Returns 0, -EINVAL (no
- * such memory BAR, fd already set, @fd_offset not page aligned, a file
- * that is not a memfd), -EPERM (a memfd sealed without those seals, as
- * one made without MFD_ALLOW_SEALING is) or -errno of dup().
+ * against shrinking (F_SEAL_SHRINK; it may still grow), since the client
+ * gets it: pass a writable memfd made with memfd_create(MFD_ALLOW_SEALING)
+ * (or vu_memfd_create_sealed()). Returns 0, -EINVAL (no such memory BAR,
+ * fd already set, @fd_offset not page aligned, a file that is not a
+ * memfd), -EPERM (a memfd sealed against new seals, as one made without
+ * MFD_ALLOW_SEALING is, or an fd not open for writing) or -errno of
+ * dup().
  */
 int vus_dev_bar_fd(struct vus_dev *dev, unsigned int bar, int fd,
 		   uint64_t fd_offset);
@@ -348,15 +351,19 @@ struct vus_dma_ref {
 /*
  * vus_dma_get - a pointer to [@iova, @iova + @len) of client memory for
  * accesses in @dir (VUS_DMA_READ and/or VUS_DMA_WRITE). The range must
- * lie in one DMA map (never across its end) that came with an fd. The
+ * lie in one DMA map (never across its end) that came with an fd the
+ * framework mapped: one sealed against shrinking (F_SEAL_SHRINK; a
+ * client's memfd usually is, a plain file such as a hugetlbfs or /dev/shm
+ * backing is not, and is reached by messages, with a warning). The
  * memory stays mapped until vus_dma_put(@ref): a DMA_UNMAP of it (or a
  * disconnect) waits for that, so hold it for the length of one
  * transfer, not across calls that wait for the client. Thread-safe.
  *
  * Returns 0 with *@ptr, or: -EINVAL (@len 0, bad @dir); -EFAULT (not
  * wholly inside one map, or @iova + @len wraps); -EACCES (the map does
- * not allow @dir); -EOPNOTSUPP (the map has no fd: use vus_dma_read()
- * and vus_dma_write(), which fall back to messages).
+ * not allow @dir); -EOPNOTSUPP (the map has no fd, or one that could
+ * shrink: use vus_dma_read() and vus_dma_write(), which fall back to
+ * messages).
  */
 int vus_dma_get(struct vus_dev *dev, uint64_t iova, uint64_t len,
 		unsigned int dir, void **ptr, struct vus_dma_ref *ref);
