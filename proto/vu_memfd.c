@@ -34,26 +34,34 @@ int vu_fd_seal_size(int fd)
 {
 	int seals;
 
-	if (fcntl(fd, F_ADD_SEALS, VU_MEMFD_SIZE_SEALS) == 0)
+	if (fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK) == 0)
 		return 0;
 	seals = fcntl(fd, F_GET_SEALS);
-	if (seals >= 0 && (seals & VU_MEMFD_SIZE_SEALS) == VU_MEMFD_SIZE_SEALS)
+	if (seals >= 0 && (seals & F_SEAL_SHRINK))
 		return 0;
 	return seals < 0 ? -EINVAL : -EPERM;
+}
+
+static int fd_stat(int fd, struct stat *st, struct vu_why *why)
+{
+	int err;
+
+	if (fstat(fd, st) == 0)
+		return 0;
+	err = errno;
+	vu_why_set(why, "fstat of the fd failed: %s", strerror(err));
+	return -err;
 }
 
 int vu_fd_check_mappable(int fd, uint64_t offset, uint64_t len,
 			 struct vu_why *why)
 {
 	struct stat st;
-	int seals;
+	int seals, ret;
 
-	if (fstat(fd, &st) < 0) {
-		int err = errno;
-
-		vu_why_set(why, "fstat of the fd failed: %s", strerror(err));
-		return -err;
-	}
+	ret = fd_stat(fd, &st, why);
+	if (ret)
+		return ret;
 	if (!S_ISREG(st.st_mode))
 		return 0;
 	/* The seal first, the size after: a size read before the seal could
@@ -65,12 +73,9 @@ int vu_fd_check_mappable(int fd, uint64_t offset, uint64_t len,
 			   "the mapping");
 		return -EPERM;
 	}
-	if (fstat(fd, &st) < 0) {
-		int err = errno;
-
-		vu_why_set(why, "fstat of the fd failed: %s", strerror(err));
-		return -err;
-	}
+	ret = fd_stat(fd, &st, why);
+	if (ret)
+		return ret;
 	if (offset + len < offset || offset + len > (uint64_t)st.st_size) {
 		vu_why_set(why, "the fd's file is %lld bytes; offset %#llx + "
 			   "size %#llx reaches past its end",

@@ -20,9 +20,6 @@
  * (vu_fd_check_mappable()).
  */
 
-/* What a peer needs before it maps a file: it cannot shrink. */
-#define VU_MEMFD_SIZE_SEALS	F_SEAL_SHRINK
-
 /*
  * vu_memfd_create_sealed - a close-on-exec memfd named @name of @size
  * bytes whose size is fixed for good: sealed against shrinking and

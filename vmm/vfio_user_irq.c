@@ -132,8 +132,7 @@ static void vud_msi_update(void *opaque, unsigned int vec, bool on,
 {
 	struct vfio_user_dev *dev = opaque;
 
-	if (vec < dev->nr_msi)
-		vud_vector_update(&dev->msi_vec[vec], on, msg);
+	vud_vector_update(&dev->msi_vec[vec], on, msg);
 }
 
 static void vud_msi_deliver(void *opaque, unsigned int vec,
@@ -141,8 +140,7 @@ static void vud_msi_deliver(void *opaque, unsigned int vec,
 {
 	struct vfio_user_dev *dev = opaque;
 
-	if (vec < dev->nr_msi)
-		vud_vector_deliver(&dev->msi_vec[vec], msg);
+	vud_vector_deliver(&dev->msi_vec[vec], msg);
 }
 
 static const struct msi_notify_ops vud_msix_ops = {

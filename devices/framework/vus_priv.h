@@ -57,6 +57,7 @@ struct vus_irqs {
 	pthread_mutex_t lock;
 	uint32_t count[VFIO_PCI_NUM_IRQS];	/* vectors per index */
 	int *efds[VFIO_PCI_NUM_IRQS];		/* trigger eventfds, -1 none */
+	bool *efd_blocks[VFIO_PCI_NUM_IRQS];	/* made without O_NONBLOCK */
 	int intx_unmask_fd;			/* the client's, -1 none */
 	bool intx_level;			/* the device's line */
 	bool intx_masked;			/* automasked or ACTION_MASK */
